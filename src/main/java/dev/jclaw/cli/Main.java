@@ -1,0 +1,27 @@
+package dev.jclaw.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code jclaw} command line: every subcommand is registered here. */
+@Command(name = "jclaw", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "A self-hosted multi-agent gateway that reads openclaw.json and never leaks an MCP process.",
+        subcommands = {GatewayCommand.class, DoctorCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns its exit status (tests call this). */
+    public static int run(String... args) {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"jclaw " + (version == null ? "dev" : version) + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}

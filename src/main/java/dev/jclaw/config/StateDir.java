@@ -1,0 +1,29 @@
+package dev.jclaw.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where JClaw keeps its state: {@code JCLAW_STATE_DIR}, else {@code OPENCLAW_STATE_DIR}, else
+ * {@code ~/.jclaw}. The process ledger lives in its {@code run/} folder.
+ */
+public final class StateDir {
+    private StateDir() {}
+
+    public static Path resolve(Map<String, String> env) {
+        for (String name : new String[] {"JCLAW_STATE_DIR", "OPENCLAW_STATE_DIR"}) {
+            String value = env.get(name);
+            if (value != null && !value.isBlank()) return Path.of(value).toAbsolutePath().normalize();
+        }
+        return Path.of(System.getProperty("user.home"), ".jclaw");
+    }
+
+    public static Path resolve() {
+        return resolve(System.getenv());
+    }
+
+    /** The folder of process ledgers inside a state dir. */
+    public static Path runDir(Path stateDir) {
+        return stateDir.resolve("run");
+    }
+}

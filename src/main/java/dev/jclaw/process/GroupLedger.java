@@ -1,0 +1,165 @@
+package dev.jclaw.process;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state file of live process groups, {@code <run dir>/supervisor-<instance>.json}: enough for a
+ * restarted gateway to kill what a crashed one left, and only that. Each group is recorded with its
+ * start time from /proc and the boot id, so a recycled pid is never taken for ours. Written
+ * atomically (temp file, then rename) on every change.
+ */
+final class GroupLedger {
+    private static final Logger log = LoggerFactory.getLogger(GroupLedger.class);
+    private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final String PREFIX = "supervisor-";
+
+    /** One supervisor's file. */
+    record Snapshot(String instanceId, long pid, long pidStartTime, String bootId, List<Group> groups) {}
+
+    /** One child tree: its group id, the leader's start time, and its markers. */
+    record Group(int pgid, long startTime, String name, String cohort, String child) {}
+
+    private final Path file;
+    private final Snapshot identity;
+    private final Map<Integer, Group> groups = new LinkedHashMap<>();
+
+    private GroupLedger(Path file, Snapshot identity) {
+        this.file = file;
+        this.identity = identity;
+    }
+
+    /** A ledger for this instance, or a no-op one when {@code runDir} is null. */
+    static GroupLedger open(Path runDir, String instanceId) {
+        long pid = ProcessHandle.current().pid();
+        long start = ProcScan.stat(pid).map(ProcScan.Stat::startTime).orElse(0L);
+        Snapshot identity = new Snapshot(instanceId, pid, start, ProcScan.bootId(), List.of());
+        GroupLedger ledger = new GroupLedger(runDir == null ? null : runDir.resolve(PREFIX + instanceId + ".json"), identity);
+        ledger.write();
+        return ledger;
+    }
+
+    synchronized void add(int pgid, String name, String cohort, String child) {
+        long start = ProcScan.stat(pgid).map(ProcScan.Stat::startTime).orElse(0L);
+        groups.put(pgid, new Group(pgid, start, name, cohort, child));
+        write();
+    }
+
+    synchronized void remove(int pgid) {
+        if (groups.remove(pgid) != null) write();
+    }
+
+    /** Deletes the file: called when every group is gone. */
+    synchronized void delete() {
+        if (file == null) return;
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.warn("cannot delete {}: {}", file, e.toString());
+        }
+    }
+
+    private void write() {
+        if (file == null) return;
+        Snapshot snapshot = new Snapshot(identity.instanceId(), identity.pid(), identity.pidStartTime(), identity.bootId(),
+                new ArrayList<>(groups.values()));
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            JSON.writeValue(tmp.toFile(), snapshot);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            log.warn("cannot write the process ledger {}: {} (a crash now would leave its children to the marker sweep)", file, e.toString());
+        }
+    }
+
+    /**
+     * Kills what supervisors that are no longer alive left behind in {@code runDir}: each recorded
+     * group whose leader still has its recorded start time, and every process carrying the dead
+     * instance's {@code JCLAW_OWNER} marker (escapers). Files of live supervisors are left alone;
+     * files from an earlier boot are only deleted.
+     */
+    static SweepReport sweep(Path runDir, ProcessSupervisor self) {
+        List<String> notes = new ArrayList<>();
+        int files = 0;
+        int killed = 0;
+        if (runDir == null || !Files.isDirectory(runDir)) return new SweepReport(0, 0, notes);
+        String bootId = ProcScan.bootId();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(runDir, PREFIX + "*.json")) {
+            for (Path path : stream) {
+                Snapshot dead;
+                try {
+                    dead = JSON.readValue(path.toFile(), Snapshot.class);
+                } catch (IOException e) {
+                    notes.add(path.getFileName() + ": unreadable (" + e.getMessage() + "), removed");
+                    Files.deleteIfExists(path);
+                    continue;
+                }
+                if (dead.instanceId() == null || dead.instanceId().equals(self.instanceId())) continue;
+                if (bootId.equals(dead.bootId()) && isAlive(dead.pid(), dead.pidStartTime())) continue; // a live gateway
+                files++;
+                if (bootId.equals(dead.bootId())) {
+                    killed += sweepOne(dead, self, notes);
+                } else {
+                    notes.add(dead.instanceId() + ": from an earlier boot, nothing to kill");
+                }
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            notes.add("cannot read " + runDir + ": " + e.getMessage());
+        }
+        return new SweepReport(files, killed, notes);
+    }
+
+    private static int sweepOne(Snapshot dead, ProcessSupervisor self, List<String> notes) {
+        int killed = 0;
+        for (Group group : dead.groups()) {
+            boolean sameLeader = ProcScan.stat(group.pgid()).map(s -> s.startTime() == group.startTime()).orElse(false);
+            if (sameLeader && Native.killGroup(group.pgid(), 0) == Native.SignalResult.SENT) {
+                int members = ProcScan.all(s -> s.pgid() == group.pgid()).size();
+                Native.killGroup(group.pgid(), Native.SIGKILL);
+                killed += members;
+                notes.add(dead.instanceId() + ": killed group " + group.pgid() + " ('" + group.name() + "', " + members + " processes)");
+            }
+        }
+        int marked = self.killMarked(ChildProcess.OWNER_ENV, dead.instanceId());
+        if (marked > 0) notes.add(dead.instanceId() + ": killed " + marked + " process(es) carrying its marker outside their groups");
+        return killed + marked;
+    }
+
+    /** Instance ids of the supervisors in {@code runDir} whose process is still alive. */
+    static List<String> liveInstances(Path runDir) {
+        List<String> live = new ArrayList<>();
+        if (runDir == null || !Files.isDirectory(runDir)) return live;
+        String bootId = ProcScan.bootId();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(runDir, PREFIX + "*.json")) {
+            for (Path path : stream) {
+                try {
+                    Snapshot s = JSON.readValue(path.toFile(), Snapshot.class);
+                    if (bootId.equals(s.bootId()) && isAlive(s.pid(), s.pidStartTime())) live.add(s.instanceId());
+                } catch (IOException e) {
+                    // unreadable: not a live supervisor's
+                }
+            }
+        } catch (IOException e) {
+            // no ledgers readable: report every owner as not alive
+        }
+        return live;
+    }
+
+    private static boolean isAlive(long pid, long startTime) {
+        return ProcScan.stat(pid).map(s -> s.startTime() == startTime && !s.zombie()).orElse(false);
+    }
+}
