@@ -126,12 +126,21 @@ final class GroupLedger {
     private static int sweepOne(Snapshot dead, ProcessSupervisor self, List<String> notes) {
         int killed = 0;
         for (Group group : dead.groups()) {
-            boolean sameLeader = ProcScan.stat(group.pgid()).map(s -> s.startTime() == group.startTime()).orElse(false);
-            if (sameLeader && Native.killGroup(group.pgid(), 0) == Native.SignalResult.SENT) {
-                int members = ProcScan.all(s -> s.pgid() == group.pgid()).size();
-                Native.killGroup(group.pgid(), Native.SIGKILL);
-                killed += members;
-                notes.add(dead.instanceId() + ": killed group " + group.pgid() + " ('" + group.name() + "', " + members + " processes)");
+            // Ours if the leader is the recorded one (even as a zombie we adopted) or a live member carries its marker.
+            List<ProcScan.Stat> members = ProcScan.all(s -> s.pgid() == group.pgid());
+            boolean ours = members.stream().anyMatch(s -> s.pid() == group.pgid() && s.startTime() == group.startTime())
+                    || members.stream().anyMatch(s -> !s.zombie()
+                    && dead.instanceId().equals(ProcScan.markers(s.pid()).get(ChildProcess.OWNER_ENV)));
+            if (!ours) {
+                Reaper.reapGroup(group.pgid(), group.pgid()); // zombies we adopted from it; never a leader we might own
+                continue;
+            }
+            long live = members.stream().filter(s -> !s.zombie()).count();
+            if (live > 0) Native.killGroup(group.pgid(), Native.SIGKILL);
+            Reaper.awaitGroupGone(group.pgid(), java.time.Duration.ofSeconds(1));
+            if (live > 0) {
+                killed += (int) live;
+                notes.add(dead.instanceId() + ": killed group " + group.pgid() + " ('" + group.name() + "', " + live + " processes)");
             }
         }
         int marked = self.killMarked(ChildProcess.OWNER_ENV, dead.instanceId());

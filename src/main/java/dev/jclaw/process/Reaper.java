@@ -51,6 +51,25 @@ final class Reaper {
         }
     }
 
+    /**
+     * Waits up to {@code limit} for group {@code pgid} to have no member, reaping members the JVM
+     * adopted (they stay zombies, and so members, until reaped).
+     */
+    static boolean awaitGroupGone(int pgid, java.time.Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (Native.killGroup(pgid, 0) == Native.SignalResult.SENT) {
+            reapGroup(pgid, -1);
+            if (System.nanoTime() > deadline) return false;
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Reaps {@code pid} if it is an adopted zombie child of the JVM. */
     static void reapIfZombieChild(int pid) {
         int self = (int) ProcessHandle.current().pid();

@@ -143,18 +143,20 @@ class ChildLifecycleTest extends SupervisorTestSupport {
         }
     }
 
-    static List<Procs.Proc> awaitOwned(ProcessSupervisor supervisor, int atLeast) {
-        return awaitOwned(supervisor, atLeast, p -> true);
+    static List<Procs.Proc> awaitOwned(ProcessSupervisor supervisor, int atLeast, java.util.function.Predicate<Procs.Proc> filter) {
+        return awaitUntil(supervisor.instanceId(), procs -> procs.stream().filter(filter).count() >= atLeast).stream()
+                .filter(filter).toList();
     }
 
-    static List<Procs.Proc> awaitOwned(ProcessSupervisor supervisor, int atLeast, java.util.function.Predicate<Procs.Proc> filter) {
+    /** Waits (≤ 20 s) until the processes owned by {@code owner} satisfy {@code condition}; returns them all. */
+    static List<Procs.Proc> awaitUntil(String owner, java.util.function.Predicate<List<Procs.Proc>> condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         List<Procs.Proc> found;
         do {
-            found = Procs.ownedBy(supervisor.instanceId()).stream().filter(filter).toList();
-            if (found.size() >= atLeast) return found;
+            found = Procs.ownedBy(owner);
+            if (condition.test(found)) return found;
             Procs.sleep(20);
         } while (System.nanoTime() < deadline);
-        throw new AssertionError("expected at least " + atLeast + " matching processes, found " + Procs.ownedBy(supervisor.instanceId()));
+        throw new AssertionError("processes of " + owner + " never matched: " + found);
     }
 }
