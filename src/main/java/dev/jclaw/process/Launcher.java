@@ -37,18 +37,22 @@ record Launcher(LaunchChain chain, List<String> prefix, String detail) {
             """;
 
     /**
-     * Group leader of chain 2. Its parent-death signal is TERM, which it also receives on a graceful
-     * group TERM; it tells them apart by its parent: re-parented means the gateway died, and then it
-     * kills its whole group at once.
+     * Group leader of chain 2. Its parent-death signal is TERM, which also arrives on a graceful
+     * group TERM and at each thread exit of a dying JVM; it tells them apart by its parent:
+     * re-parented means the gateway died, and then it kills its whole group at once. It checks
+     * again when its server exits, since a dying gateway's closed stdin can end the server first.
+     * A server that exits before the re-parenting leaves its stragglers to the next start's sweep.
      */
     static final String WATCHDOG = """
             gw=$1; shift
-            trap 'read -r _ _ _ pp _ </proc/$$/stat; [ "$pp" = "$gw" ] || kill -KILL 0' TERM
+            orphaned() { read -r _ _ _ pp _ </proc/$$/stat; [ "$pp" != "$gw" ]; }
+            trap 'orphaned && kill -KILL 0' TERM
             exec 3<&0
             "$@" <&3 3<&- &
             child=$!
             exec 3<&-
             while :; do wait "$child"; rc=$?; kill -0 "$child" 2>/dev/null || break; done
+            orphaned && kill -KILL 0
             exit "$rc"
             """;
 

@@ -89,14 +89,20 @@ class GatewayKillTest extends SupervisorTestSupport {
     }
 
     private static Process startHost(Path runDir, LaunchChain chain, String instance) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process host = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx64m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), SupervisorHost.class.getName(),
-                runDir.toString(), chain.id(), instance)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        return startHost(List.of(), System.getProperty("java.class.path"), runDir, chain.id(), instance, chain.id());
+    }
+
+    /** Starts {@link SupervisorHost} (behind {@code prefix}, e.g. setpriv) and waits for its ready line. */
+    static Process startHost(List<String> prefix, String classpath, Path runDir, String chain, String instance,
+                             String expectedChain) throws Exception {
+        List<String> command = new java.util.ArrayList<>(prefix);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx64m", "-XX:+UseSerialGC", "-cp", classpath,
+                SupervisorHost.class.getName(), runDir.toString(), chain, instance));
+        Process host = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
-        assertThat(line).as("the host's first line").isEqualTo("ready");
+        assertThat(line).as("the host's first line").startsWith("ready " + expectedChain + ":");
         return host;
     }
 }
