@@ -153,6 +153,11 @@ public final class ChildProcess implements AutoCloseable {
         }
     }
 
+    /** The launcher's exit status once it has exited, without waiting for the rest of the stop sequence. */
+    public Optional<Integer> launcherExitCode() {
+        return process.isAlive() ? Optional.empty() : Optional.of(process.exitValue());
+    }
+
     /** Stops the tree (the bounded stop sequence) and returns how it ended; idempotent. */
     public ChildExit stop() {
         return stop(ChildExit.Reason.STOPPED, "child '" + spec.name() + "' stopped by its owner");
@@ -277,6 +282,12 @@ public final class ChildProcess implements AutoCloseable {
                     "child '" + spec.name() + "': " + e.getMessage() + "; its tree was killed"));
         } catch (IOException e) {
             if (state.get() == State.RUNNING) log.debug("child '{}': stdout closed: {}", spec.name(), e.toString());
+        } finally {
+            try {
+                spec.onStdoutClosed().run();
+            } catch (RuntimeException e) {
+                log.warn("child '{}': stdout-closed handler failed", spec.name(), e);
+            }
         }
     }
 

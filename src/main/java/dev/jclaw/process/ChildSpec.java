@@ -18,9 +18,10 @@ import java.util.function.Consumer;
  * @param stop         the stop sequence's timings
  * @param maxLineBytes the longest stdout line accepted; longer fails the child
  * @param onLine       called on the child's stdout reader thread for each line
+ * @param onStdoutClosed called once when stdout ends (EOF, error or line limit): nobody can answer any more
  */
 public record ChildSpec(String name, List<String> command, Map<String, String> env, Path cwd,
-                        StopPolicy stop, int maxLineBytes, Consumer<String> onLine) {
+                        StopPolicy stop, int maxLineBytes, Consumer<String> onLine, Runnable onStdoutClosed) {
     /** 16 MiB: larger than any sane JSON-RPC message, small enough that a runaway child cannot exhaust the heap. */
     public static final int DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
@@ -32,31 +33,36 @@ public record ChildSpec(String name, List<String> command, Map<String, String> e
         stop = stop == null ? StopPolicy.DEFAULT : stop;
         if (maxLineBytes <= 0) throw new IllegalArgumentException("child " + name + ": maxLineBytes must be positive");
         onLine = onLine == null ? line -> { } : onLine;
+        onStdoutClosed = onStdoutClosed == null ? () -> { } : onStdoutClosed;
     }
 
     public static ChildSpec of(String name, List<String> command) {
-        return new ChildSpec(name, command, Map.of(), null, StopPolicy.DEFAULT, DEFAULT_MAX_LINE_BYTES, null);
+        return new ChildSpec(name, command, Map.of(), null, StopPolicy.DEFAULT, DEFAULT_MAX_LINE_BYTES, null, null);
     }
 
     public ChildSpec withEnv(Map<String, String> env) {
         Map<String, String> merged = new LinkedHashMap<>(this.env);
         merged.putAll(env);
-        return new ChildSpec(name, command, merged, cwd, stop, maxLineBytes, onLine);
+        return new ChildSpec(name, command, merged, cwd, stop, maxLineBytes, onLine, onStdoutClosed);
     }
 
     public ChildSpec withCwd(Path cwd) {
-        return new ChildSpec(name, command, env, cwd, stop, maxLineBytes, onLine);
+        return new ChildSpec(name, command, env, cwd, stop, maxLineBytes, onLine, onStdoutClosed);
     }
 
     public ChildSpec withStop(StopPolicy stop) {
-        return new ChildSpec(name, command, env, cwd, stop, maxLineBytes, onLine);
+        return new ChildSpec(name, command, env, cwd, stop, maxLineBytes, onLine, onStdoutClosed);
     }
 
     public ChildSpec withMaxLineBytes(int maxLineBytes) {
-        return new ChildSpec(name, command, env, cwd, stop, maxLineBytes, onLine);
+        return new ChildSpec(name, command, env, cwd, stop, maxLineBytes, onLine, onStdoutClosed);
     }
 
     public ChildSpec withOnLine(Consumer<String> onLine) {
-        return new ChildSpec(name, command, env, cwd, stop, maxLineBytes, onLine);
+        return new ChildSpec(name, command, env, cwd, stop, maxLineBytes, onLine, onStdoutClosed);
+    }
+
+    public ChildSpec withOnStdoutClosed(Runnable onStdoutClosed) {
+        return new ChildSpec(name, command, env, cwd, stop, maxLineBytes, onLine, onStdoutClosed);
     }
 }

@@ -17,6 +17,20 @@ public final class Fixtures {
         return command;
     }
 
+    /** {@code node fake-mcp-server.mjs <flags>}: a scriptable MCP server (see the script for its flags and tools). */
+    public static List<String> fakeMcpServer(String... flags) {
+        List<String> command = new ArrayList<>(List.of("node", resource("fixtures/fake-mcp-server.mjs").toString()));
+        command.addAll(List.of(flags));
+        return command;
+    }
+
+    /** {@code npx --no-install <bin>} run in the npm fixtures folder: a real MCP server from the npm registry. */
+    public static List<String> npxServer(String bin, String... args) {
+        List<String> command = new ArrayList<>(List.of("npx", "--no-install", bin));
+        command.addAll(List.of(args));
+        return command;
+    }
+
     public static Path resource(String name) {
         try {
             return Path.of(Fixtures.class.getClassLoader().getResource(name).toURI());

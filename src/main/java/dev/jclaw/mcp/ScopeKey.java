@@ -1,0 +1,30 @@
+package dev.jclaw.mcp;
+
+/**
+ * The key of a runtime: {@code gateway}, {@code agent:<id>} or {@code session:<session key>}.
+ */
+public record ScopeKey(McpScope scope, String id) {
+    public static final ScopeKey GATEWAY = new ScopeKey(McpScope.GATEWAY, "gateway");
+
+    public static ScopeKey agent(String agentId) {
+        return new ScopeKey(McpScope.AGENT, agentId);
+    }
+
+    public static ScopeKey session(String sessionKey) {
+        return new ScopeKey(McpScope.SESSION, sessionKey);
+    }
+
+    /** The key a server of {@code scope} gets for a run of {@code agentId} in {@code sessionKey}. */
+    public static ScopeKey of(McpScope scope, String agentId, String sessionKey) {
+        return switch (scope) {
+            case GATEWAY -> GATEWAY;
+            case AGENT -> agent(agentId);
+            case SESSION -> session(sessionKey);
+        };
+    }
+
+    @Override
+    public String toString() {
+        return scope == McpScope.GATEWAY ? "gateway" : scope.name().toLowerCase() + ":" + id;
+    }
+}
