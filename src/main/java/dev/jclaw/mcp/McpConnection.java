@@ -6,7 +6,6 @@ import dev.jclaw.process.Cohort;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpClientTransport;
@@ -145,6 +144,8 @@ final class McpConnection implements AutoCloseable {
     /** {@code tools/list}, following {@code nextCursor} to the end, each page within the request timeout. */
     private List<McpSchema.Tool> listAllTools() {
         List<McpSchema.Tool> all = new ArrayList<>();
+        McpSchema.ServerCapabilities capabilities = client.getServerCapabilities();
+        if (capabilities == null || capabilities.tools() == null) return all; // a server without tools is not an error
         String cursor = null;
         for (int page = 0; page < 1000; page++) {
             McpSchema.ListToolsResult result = await(client.listTools(cursor), spec.connectionTimeout(), "tools/list");
@@ -363,8 +364,7 @@ final class McpConnection implements AutoCloseable {
         HttpRequest.Builder requests = HttpRequest.newBuilder();
         spec.headers().forEach(requests::header);
         return switch (spec.transport()) {
-            case STREAMABLE_HTTP -> HttpClientStreamableHttpTransport.builder(base).endpoint(path).requestBuilder(requests)
-                    .connectTimeout(spec.connectionTimeout()).jsonMapper(JSON).build();
+            case STREAMABLE_HTTP -> new StreamableHttpTransport(spec, JSON);
             case SSE -> HttpClientSseClientTransport.builder(base).sseEndpoint(path).requestBuilder(requests)
                     .connectTimeout(spec.connectionTimeout()).jsonMapper(JSON).build();
             case STDIO -> throw new IllegalArgumentException("stdio is not remote");
