@@ -208,8 +208,11 @@ final class AgentsBinder {
             ModelRef primary = modelRef(owner.text(value, owner.pathOf(key)), owner.pathOf(key), aliases);
             return primary == null ? null : new ModelSelection(primary, List.of());
         }
+        if (!value.isObject()) {
+            owner.error(key, "expected \"provider/model\" or {primary, fallbacks}, got " + JsonPaths.describe(value));
+            return null;
+        }
         ObjectReader selection = owner.object(key);
-        if (selection == null) return null;
         String primaryText = selection.string("primary");
         if (primaryText == null) {
             if (!selection.has("primary")) selection.error("primary", "required: the model to run, as \"provider/model\"");

@@ -137,6 +137,8 @@ final class ConfigBinder {
         GatewayConfig.AuthMode mode = null;
         Secret token = null;
         Secret password = null;
+        boolean tokenWritten = false;
+        boolean passwordWritten = false;
         if (auth != null) {
             JsonNode modeValue = auth.raw("mode");
             if (modeValue != null && modeValue.asText().equals("trusted-proxy")) {
@@ -146,6 +148,8 @@ final class ConfigBinder {
             mode = auth.choice("mode", GatewayConfig.AuthMode.class);
             token = auth.secret("token");
             password = auth.secret("password");
+            tokenWritten = auth.has("token");
+            passwordWritten = auth.has("password");
         }
         if (token == null) token = firstVariable(TOKEN_VARIABLES);
         if (password == null) password = firstVariable(PASSWORD_VARIABLES);
@@ -153,10 +157,10 @@ final class ConfigBinder {
             mode = token != null ? GatewayConfig.AuthMode.TOKEN
                     : password != null ? GatewayConfig.AuthMode.PASSWORD : GatewayConfig.AuthMode.NONE;
         }
-        if (mode == GatewayConfig.AuthMode.TOKEN && token == null) {
+        if (mode == GatewayConfig.AuthMode.TOKEN && token == null && !tokenWritten) {
             ctx.problems.error(JsonPaths.child(path, "token"), "required when auth.mode is \"token\" (or set OPENCLAW_GATEWAY_TOKEN)");
         }
-        if (mode == GatewayConfig.AuthMode.PASSWORD && password == null) {
+        if (mode == GatewayConfig.AuthMode.PASSWORD && password == null && !passwordWritten) {
             ctx.problems.error(JsonPaths.child(path, "password"), "required when auth.mode is \"password\" (or set OPENCLAW_GATEWAY_PASSWORD)");
         }
         return new GatewayConfig.Auth(mode, token, password);

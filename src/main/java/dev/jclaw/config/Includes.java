@@ -46,15 +46,20 @@ final class Includes {
     /** {@code root} with every include resolved; problems are recorded with the JSON path of the {@code $include}. */
     static JsonNode resolve(JsonNode root, Path configFile, Map<String, String> env, Problems problems) {
         Includes includes = new Includes(problems, configFile, env);
-        includes.chain.push(configFile.toAbsolutePath().normalize());
+        includes.chain.push(realPath(configFile));
         return includes.resolve(root, configFile.toAbsolutePath().getParent(), "");
     }
 
     private void addRoot(Path root) {
+        roots.add(realPath(root));
+    }
+
+    /** The path with symlinks resolved, or just normalised when it does not exist (text parsed without a file). */
+    private static Path realPath(Path path) {
         try {
-            roots.add(root.toRealPath());
+            return path.toRealPath();
         } catch (IOException e) {
-            roots.add(root.toAbsolutePath().normalize());
+            return path.toAbsolutePath().normalize();
         }
     }
 

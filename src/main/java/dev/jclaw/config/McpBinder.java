@@ -20,7 +20,7 @@ final class McpBinder {
     static McpConfig bindGlobal(ObjectReader mcp) {
         if (mcp == null) return McpConfig.DEFAULT;
         Map<String, McpServerConfig> servers = servers(mcp, McpServerConfig.Scope.GATEWAY);
-        Long ttl = mcp.number("sessionIdleTtlMs", 0, Long.MAX_VALUE / 1_000_000);
+        Long ttl = mcp.number("sessionIdleTtlMs", 0, ObjectReader.MAX_MILLIS);
         return new McpConfig(servers, ttl == null || ttl == 0 ? null : Duration.ofMillis(ttl),
                 mcp.integer("maxRuntimes", 1, 100_000, McpConfig.DEFAULT_MAX_RUNTIMES),
                 mcp.integer("maxProcesses", 1, 100_000, McpConfig.DEFAULT_MAX_PROCESSES));

@@ -26,6 +26,9 @@ import java.util.Set;
  * in which {@link OpenClawKeys} knows OpenClaw's keys.
  */
 final class ObjectReader {
+    /** Longest duration a config field may hold: a week, in milliseconds. Longer is a typo, not a wish. */
+    static final long MAX_MILLIS = 604_800_000L;
+
     private final ReadContext ctx;
     final String path;
     private final String schema;
@@ -125,9 +128,9 @@ final class ObjectReader {
         return value == null ? fallback : value;
     }
 
-    /** A positive number of milliseconds, or null. */
+    /** A positive number of milliseconds up to a week, or null. */
     Duration millis(String key) {
-        Long value = number(key, 1, Long.MAX_VALUE / 1_000_000);
+        Long value = number(key, 1, MAX_MILLIS);
         return value == null ? null : Duration.ofMillis(value);
     }
 
@@ -315,16 +318,20 @@ final class ObjectReader {
         return schema.isEmpty() ? key : schema + "." + key;
     }
 
-    /** A key JClaw reads here that {@code key} looks like a typo of (edit distance 1, or 2 for longer keys). */
+    /**
+     * A key JClaw reads here that {@code key} looks like a typo of: edit distance 1 (2 for keys longer
+     * than 4), the closest first, then the one closest in length.
+     */
     private String nearestKnown(String key) {
         String best = null;
-        int bestDistance = Integer.MAX_VALUE;
+        int bestScore = Integer.MAX_VALUE;
         for (String candidate : known) {
             int distance = editDistance(key.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
             int allowed = Math.min(key.length(), candidate.length()) <= 4 ? 1 : 2;
-            if (distance <= allowed && distance < bestDistance) {
+            int score = distance * 100 + Math.abs(key.length() - candidate.length());
+            if (distance <= allowed && score < bestScore) {
                 best = candidate;
-                bestDistance = distance;
+                bestScore = score;
             }
         }
         return best;
