@@ -180,6 +180,17 @@ public record SessionKey(String agentId, String rest) {
         return rest.equals(normalizeMainKey(mainKey)) ? SessionKind.MAIN : SessionKind.OTHER;
     }
 
+    /**
+     * The channel a DM, group or room key names ({@code telegram} in {@code agent:x:telegram:direct:bob}),
+     * or null for keys without one ({@code direct:<peer>} under per-peer, main, sub-agent, cron, hook).
+     */
+    public String channel() {
+        SessionKind kind = kind(DEFAULT_MAIN_KEY);
+        if (!kind.carriesChannelPeer()) return null;
+        String first = withoutThread().rest.split(":")[0];
+        return first.equals("direct") ? null : first;
+    }
+
     /** How deep in a chain of sub-agents this key sits (0 for a key that is no sub-agent). */
     public int subagentDepth() {
         String text = ":" + rest + ":";

@@ -32,28 +32,29 @@ class SessionKeyTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            # key                                           | kind     | thread | depth
-            agent:main:main                                 | MAIN     |        | 0
-            global                                          | MAIN     |        | 0
-            agent:main:work                                 | OTHER    |        | 0
-            agent:main:direct:alice                         | DIRECT   |        | 0
-            agent:main:telegram:direct:alice                | DIRECT   |        | 0
-            agent:main:telegram:acct:direct:alice           | DIRECT   |        | 0
-            agent:main:discord:group:g1                     | GROUP    |        | 0
-            agent:main:discord:channel:c1                   | CHANNEL  |        | 0
-            agent:main:slack:room:r1                        | CHANNEL  |        | 0
-            agent:main:discord:channel:c1:thread:t9         | CHANNEL  | t9     | 0
-            agent:main:telegram:direct:alice:thread:42      | DIRECT   | 42     | 0
-            agent:research:subagent:0f8fad5b                | SUBAGENT |        | 1
-            agent:research:subagent:a:subagent:b            | SUBAGENT |        | 2
-            agent:main:cron:nightly                         | CRON     |        | 0
-            agent:main:cron:nightly:run:r7                  | CRON     |        | 0
-            agent:main:hook:0f8fad5b                        | HOOK     |        | 0
+            # key                                           | kind     | channel  | thread | depth
+            agent:main:main                                 | MAIN     |          |        | 0
+            global                                          | MAIN     |          |        | 0
+            agent:main:work                                 | OTHER    |          |        | 0
+            agent:main:direct:alice                         | DIRECT   |          |        | 0
+            agent:main:telegram:direct:alice                | DIRECT   | telegram |        | 0
+            agent:main:telegram:acct:direct:alice           | DIRECT   | telegram |        | 0
+            agent:main:discord:group:g1                     | GROUP    | discord  |        | 0
+            agent:main:discord:channel:c1                   | CHANNEL  | discord  |        | 0
+            agent:main:slack:room:r1                        | CHANNEL  | slack    |        | 0
+            agent:main:discord:channel:c1:thread:t9         | CHANNEL  | discord  | t9     | 0
+            agent:main:telegram:direct:alice:thread:42      | DIRECT   | telegram | 42     | 0
+            agent:research:subagent:0f8fad5b                | SUBAGENT |          |        | 1
+            agent:research:subagent:a:subagent:b            | SUBAGENT |          |        | 2
+            agent:main:cron:nightly                         | CRON     |          |        | 0
+            agent:main:cron:nightly:run:r7                  | CRON     |          |        | 0
+            agent:main:hook:0f8fad5b                        | HOOK     |          |        | 0
             """)
-    void everyKeyKindParsesAndRoundTrips(String text, SessionKind kind, String thread, int depth) {
+    void everyKeyKindParsesAndRoundTrips(String text, SessionKind kind, String channel, String thread, int depth) {
         SessionKey key = SessionKey.parse(text);
         assertThat(key).hasToString(text);
         assertThat(key.kind("main")).isEqualTo(kind);
+        assertThat(key.channel()).isEqualTo(channel);
         assertThat(key.threadId()).isEqualTo(thread);
         assertThat(key.subagentDepth()).isEqualTo(depth);
     }
