@@ -36,6 +36,9 @@ final class SessionDb implements AutoCloseable {
     private final Connection connection;
     private final Path stateDir;
     private final ReentrantLock lock = new ReentrantLock();
+    /** The hot paths' statements, prepared once: key lookup and the per-append touch. */
+    private PreparedStatement getByKey;
+    private PreparedStatement touch;
 
     private SessionDb(Connection connection, Path stateDir) {
         this.connection = connection;
@@ -116,7 +119,12 @@ final class SessionDb implements AutoCloseable {
     }
 
     Optional<SessionEntry> get(String key) {
-        return queryOne("SELECT " + COLUMNS + " FROM sessions WHERE key = ?", key);
+        return execute(() -> {
+            if (getByKey == null) getByKey = connection.prepareStatement("SELECT " + COLUMNS + " FROM sessions WHERE key = ?");
+            getByKey.setString(1, key);
+            List<SessionEntry> rows = rows(getByKey);
+            return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+        });
     }
 
     Optional<SessionEntry> bySessionId(String sessionId) {
@@ -171,7 +179,12 @@ final class SessionDb implements AutoCloseable {
     }
 
     void touch(String key, Instant now) {
-        update("UPDATE sessions SET updated_at = ? WHERE key = ?", now.toEpochMilli(), key);
+        execute(() -> {
+            if (touch == null) touch = connection.prepareStatement("UPDATE sessions SET updated_at = ? WHERE key = ?");
+            touch.setLong(1, now.toEpochMilli());
+            touch.setString(2, key);
+            return touch.executeUpdate();
+        });
     }
 
     void addUsage(String key, long input, long output, long context, Instant now) {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,7 +60,7 @@ public final class StateLock implements AutoCloseable {
                 channel.close();
                 throw new StateLockedException(dir, holder);
             }
-            String owner = "pid " + ProcessHandle.current().pid() + " on " + hostName() + " since " + Instant.now() + " (" + purpose + ")";
+            String owner = "pid " + ProcessHandle.current().pid() + " on " + hostName() + " since " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " (" + purpose + ")";
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((owner + "\n").getBytes(StandardCharsets.UTF_8)), 0);
             channel.force(true);

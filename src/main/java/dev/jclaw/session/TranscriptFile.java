@@ -116,22 +116,55 @@ final class TranscriptFile {
         }
     }
 
-    /** The last {@code limit} messages on the branch ending at the file's last entry, oldest first. */
+    /**
+     * The last {@code limit} messages on the branch ending at the file's last entry, oldest first.
+     * Reads from the end: a tail of {@value #TAIL_BYTES} bytes, growing fourfold while the branch
+     * leads further back, so a long transcript costs what the messages asked for, not its length.
+     */
     static History history(Path path, int limit) {
         if (!Files.exists(path)) return new History(List.of(), List.of());
-        Scan scan = scan(path);
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = channel.size();
+            for (long tail = TAIL_BYTES; ; tail *= 4) {
+                long start = Math.max(0, size - tail);
+                Scan scan = parse(path, readFrom(channel, start, size), start > 0);
+                Walk walk = walk(scan.lines(), limit);
+                if (walk.complete() || start == 0) return new History(walk.entries(), scan.warnings());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read transcript " + path, e);
+        }
+    }
+
+    private static final long TAIL_BYTES = 64 * 1024;
+
+    /** Messages found walking back from the last entry; incomplete when a parent lies before the lines read. */
+    private record Walk(List<TranscriptEntry> entries, boolean complete) {}
+
+    private static Walk walk(List<Line> lines, int limit) {
         Map<String, Line> byId = new HashMap<>();
-        for (Line line : scan.lines()) byId.put(line.id(), line);
+        for (Line line : lines) byId.put(line.id(), line);
         Deque<TranscriptEntry> branch = new ArrayDeque<>();
         Set<String> visited = new HashSet<>();
-        Line at = scan.lines().isEmpty() ? null : scan.lines().getLast();
+        Line at = lines.isEmpty() ? null : lines.getLast();
         while (at != null && branch.size() < limit && visited.add(at.id())) {
             if (at.node().path("type").asText().equals("message")) {
                 branch.addFirst(new TranscriptEntry(at.id(), at.parentId(), at.timestamp(), TranscriptCodec.decode(at.node().path("message"))));
             }
-            at = at.parentId() == null ? null : byId.get(at.parentId());
+            if (at.parentId() == null) return new Walk(new ArrayList<>(branch), true);
+            Line parent = byId.get(at.parentId());
+            if (parent == null) return new Walk(new ArrayList<>(branch), branch.size() >= limit);
+            at = parent;
         }
-        return new History(new ArrayList<>(branch), scan.warnings());
+        return new Walk(new ArrayList<>(branch), at != null || !lines.isEmpty());
+    }
+
+    private static byte[] readFrom(FileChannel channel, long start, long end) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(end - start));
+        while (buffer.hasRemaining() && channel.read(buffer, start + buffer.position()) > 0) {
+            // fill
+        }
+        return buffer.array();
     }
 
     /** An entry line: any type with an id (message, compaction, custom, ...). */
@@ -139,44 +172,55 @@ final class TranscriptFile {
 
     private record Scan(List<Line> lines, List<String> warnings, boolean endsMidLine) {}
 
-    /** Reads every line; the header and unreadable lines are not entries. */
+    /** Reads every line, streaming; the header and unreadable lines are not entries. */
     private static Scan scan(Path path) {
         List<Line> lines = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        boolean endsMidLine;
         try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            int number = 0;
-            for (String text = reader.readLine(); text != null; text = reader.readLine()) {
-                number++;
-                if (text.isBlank()) continue;
-                JsonNode node;
-                try {
-                    node = TranscriptCodec.JSON.readTree(text);
-                } catch (IOException e) {
-                    warnings.add(path.getFileName() + " line " + number + ": unreadable (" + abbreviate(text) + "), skipped");
-                    continue;
-                }
-                if (!node.isObject() || node.path("type").asText().equals("session")) continue;
-                String id = node.path("id").asText(null);
-                if (id == null) {
-                    warnings.add(path.getFileName() + " line " + number + ": entry without id, skipped");
-                    continue;
-                }
-                lines.add(new Line(id, node.path("parentId").asText(null), timestamp(node), node));
-            }
-            endsMidLine = !endsWithNewline(path);
+            for (String text = reader.readLine(); text != null; text = reader.readLine()) parseLine(path, text, lines, warnings);
+            return new Scan(lines, warnings, !endsWithNewline(path));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read transcript " + path, e);
         }
-        return new Scan(lines, warnings, endsMidLine);
     }
 
-    private static Instant timestamp(JsonNode node) {
-        try {
-            return Instant.parse(node.path("timestamp").asText());
-        } catch (DateTimeParseException e) {
-            return Instant.EPOCH;
+    /**
+     * Entry lines of {@code bytes}; when {@code fromMiddle}, the text before the first newline may be
+     * the end of a line cut by the read, and is not looked at.
+     */
+    private static Scan parse(Path path, byte[] bytes, boolean fromMiddle) {
+        List<Line> lines = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        int from = 0;
+        if (fromMiddle) {
+            while (from < bytes.length && bytes[from] != '\n') from++;
+            from++;
         }
+        while (from < bytes.length) {
+            int to = from;
+            while (to < bytes.length && bytes[to] != '\n') to++;
+            parseLine(path, new String(bytes, from, to - from, StandardCharsets.UTF_8), lines, warnings);
+            from = to + 1;
+        }
+        return new Scan(lines, warnings, bytes.length > 0 && bytes[bytes.length - 1] != '\n');
+    }
+
+    private static void parseLine(Path path, String text, List<Line> lines, List<String> warnings) {
+        if (text.isBlank()) return;
+        JsonNode node;
+        try {
+            node = TranscriptCodec.JSON.readTree(text);
+        } catch (IOException e) {
+            warnings.add(path.getFileName() + ": unreadable line (" + abbreviate(text) + "), skipped");
+            return;
+        }
+        if (!node.isObject() || node.path("type").asText().equals("session")) return;
+        String id = node.path("id").asText(null);
+        if (id == null) {
+            warnings.add(path.getFileName() + ": entry without id (" + abbreviate(text) + "), skipped");
+            return;
+        }
+        lines.add(new Line(id, node.path("parentId").asText(null), timestamp(node), node));
     }
 
     private static boolean endsWithNewline(Path path) throws IOException {
@@ -186,6 +230,14 @@ final class TranscriptFile {
             ByteBuffer last = ByteBuffer.allocate(1);
             channel.read(last, size - 1);
             return last.get(0) == '\n';
+        }
+    }
+
+    private static Instant timestamp(JsonNode node) {
+        try {
+            return Instant.parse(node.path("timestamp").asText());
+        } catch (DateTimeParseException e) {
+            return Instant.EPOCH;
         }
     }
 

@@ -14,12 +14,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,10 +39,30 @@ class SessionStoreTest {
     private StateLock lock;
     private SessionStore store;
 
+    /** Each reading is a millisecond after the last, so "most recent" never depends on the machine's speed. */
+    private final Clock clock = new Clock() {
+        private final AtomicLong millis = new AtomicLong(1_767_225_600_000L);
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis.incrementAndGet());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    };
+
     @BeforeEach
     void open() {
         lock = StateLock.acquire(state, "test");
-        store = SessionStore.open(lock);
+        store = SessionStore.open(lock, clock);
     }
 
     @AfterEach
@@ -127,6 +151,22 @@ class SessionStoreTest {
         assertThat(last3).extracting(e -> ((Content.Text) ((TranscriptMessage.User) e.message()).content().getFirst()).text())
                 .containsExactly("m7", "m8", "m9");
         assertThat(store.history(SessionKey.main("nobody", "main"), 3).entries()).isEmpty();
+    }
+
+    @Test
+    void historyFollowsTheBranchBackBeyondTheTailItReadsFirst() throws IOException {
+        SessionEntry entry = create(MAIN);
+        TranscriptEntry root = store.append(MAIN, TranscriptMessage.User.text("root"));
+        for (int i = 0; i < 300; i++) store.append(MAIN, TranscriptMessage.User.text("abandoned " + i + " " + "x".repeat(1_000)));
+        String branch = "{\"type\":\"message\",\"id\":\"0000beef\",\"parentId\":\"" + root.id()
+                + "\",\"timestamp\":\"2026-01-01T00:00:00.000Z\",\"message\":{\"role\":\"user\",\"content\":\"retry from the root\"}}\n";
+        Files.writeString(entry.transcript(), branch, StandardOpenOption.APPEND);
+        assertThat(Files.size(entry.transcript())).isGreaterThan(4 * 64 * 1024);
+
+        List<TranscriptEntry> history = store.history(MAIN, 10).entries();
+
+        assertThat(history).extracting(TranscriptEntry::id).containsExactly(root.id(), "0000beef");
+        assertThat(store.history(MAIN, 1_000).entries()).hasSize(2);
     }
 
     @Test
@@ -258,7 +298,7 @@ class SessionStoreTest {
 
         History torn = store.history(MAIN, 10);
         assertThat(torn.entries()).containsExactly(kept);
-        assertThat(torn.warnings()).singleElement().asString().contains("line 3: unreadable");
+        assertThat(torn.warnings()).singleElement().asString().contains("unreadable line ({\"type\":\"message\",\"id\":\"dead)");
 
         reopen();
         TranscriptEntry next = store.append(MAIN, TranscriptMessage.User.text("after the crash"));
