@@ -1,7 +1,6 @@
 package dev.jclaw.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,12 +48,6 @@ public final class ConfigLoader {
         ReadContext ctx = new ReadContext(env, absolute.getParent());
         JsonNode resolved = Includes.resolve(tree, absolute, env, ctx.problems);
         return bind(ctx, resolved, absolute, env);
-    }
-
-    /** The config of a file that sets nothing: one agent {@code main}, every default. */
-    public static JClawConfig defaults(Map<String, String> env) {
-        Path here = Path.of("").toAbsolutePath();
-        return bind(new ReadContext(env, here), JsonNodeFactory.instance.objectNode(), null, env).orElseThrow();
     }
 
     private static ConfigResult bind(ReadContext ctx, JsonNode tree, Path source, Map<String, String> env) {

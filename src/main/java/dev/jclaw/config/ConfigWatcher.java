@@ -51,7 +51,7 @@ public final class ConfigWatcher implements AutoCloseable {
     private final Thread thread;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile JClawConfig current;
-    private Object lastStamp;
+    private volatile Object lastStamp;
 
     private ConfigWatcher(Path file, Map<String, String> env, JClawConfig initial, Listener listener) throws IOException {
         this.file = file.toAbsolutePath().normalize();

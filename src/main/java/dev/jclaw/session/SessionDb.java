@@ -4,6 +4,7 @@ import dev.jclaw.routing.SessionKey;
 import dev.jclaw.routing.SessionKind;
 import org.sqlite.SQLiteConfig;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -60,7 +61,7 @@ final class SessionDb implements AutoCloseable {
     static SessionDb openReadOnly(Path stateDir) {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(BUSY_TIMEOUT_MS);
-        if (!java.nio.file.Files.exists(stateDir.resolve(FILE))) {
+        if (!Files.exists(stateDir.resolve(FILE))) {
             SessionDb empty = connect("jdbc:sqlite::memory:", config, stateDir);
             empty.migrate();
             return empty;
@@ -210,23 +211,6 @@ final class SessionDb implements AutoCloseable {
         return execute(() -> {
             try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM sessions")) {
                 return rs.next() ? rs.getLong(1) : 0L;
-            }
-        });
-    }
-
-    /** Runs {@code work} in one transaction (the importer's batches). */
-    <T> T inTransaction(SqlWork<T> work) {
-        return execute(() -> {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run();
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
             }
         });
     }

@@ -220,10 +220,6 @@ public final class SessionStore implements SessionReader {
         db.insert(entry, extra);
     }
 
-    SessionDb db() {
-        return db;
-    }
-
     private SessionEntry require(SessionKey key) {
         return get(key).orElseThrow(() -> new NoSuchElementException("no session " + key));
     }

@@ -117,7 +117,12 @@ class ConfigModelTest {
         assertThat(research.model().primary()).hasToString("openai/gpt-5.4");
         assertThat(c.agent("writer").orElseThrow().model().primary()).as("inherited").hasToString("anthropic/claude-sonnet-4-6");
         assertThat(c.agent("ops").orElseThrow().tools()).isEqualTo(new ToolPolicy(ToolPolicy.Profile.MINIMAL, null, null, List.of("bundle-mcp")));
-        assertThat(c.agent("support").orElseThrow().subagents().allowAgents()).containsExactly("research");
+        SubagentConfig support = c.agent("support").orElseThrow().subagents();
+        assertThat(support.allowAgents()).containsExactly("research");
+        assertThat(support.allows("support", "research")).isTrue();
+        assertThat(support.allows("support", "support")).as("itself always").isTrue();
+        assertThat(support.allows("support", "writer")).isFalse();
+        assertThat(c.agent("writer").orElseThrow().subagents().allows("writer", "anyone")).as("[\"*\"]").isTrue();
         assertThat(c.agent("writer").orElseThrow().subagents())
                 .isEqualTo(new SubagentConfig(List.of("*"), 8, 2, 5, null));
         assertThat(c.agent("scribe").orElseThrow().sandbox()).isEqualTo(new SandboxConfig(SandboxMode.ALL,

@@ -278,6 +278,22 @@ class SessionStoreTest {
     }
 
     @Test
+    void sessionCreatedWithATakenLabelIsRefusedBeforeAnythingIsWritten() throws IOException {
+        create(MAIN);
+        store.setLabel(MAIN, "inbox");
+        SessionKey other = SessionKey.parse("agent:ops:work");
+
+        assertThatThrownBy(() -> store.getOrCreate(other, NewSession.of(other, "main", null).withLabel("inbox")))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(store.get(other)).isEmpty();
+        try (var files = Files.list(state.resolve("agents/ops/sessions"))) {
+            assertThat(files).hasSize(1);
+        }
+        assertThat(store.getOrCreate(other, NewSession.of(other, "main", null).withLabel("outbox")).label()).isEqualTo("outbox");
+    }
+
+    @Test
     void usageAccumulatesAndModelOverrideSetsAndClears() {
         create(MAIN);
         store.addUsage(MAIN, 100, 10, 110);
