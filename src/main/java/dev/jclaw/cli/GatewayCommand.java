@@ -76,6 +76,7 @@ final class GatewayCommand implements Callable<Integer> {
                  ProcessSupervisor supervisor = ProcessSupervisor.start(SupervisorOptions.defaults(StateDir.runDir(state)))) {
                 System.out.printf("jclaw gateway %s: process supervisor ready (launch chain %s), state in %s%n",
                         supervisor.instanceId(), supervisor.launchChain().id(), state);
+                System.out.printf("config %s: %d agent(s), watched for changes%n", configFile, watcher.current().agents().size());
                 System.out.println("The agent, WebSocket and HTTP layers are not built yet; Ctrl-C stops.");
                 stop.await();
             } finally {

@@ -104,6 +104,7 @@ class SessionCommandsTest {
     void importIsRefusedWhileTheStateDirIsLocked() {
         Path state = temp.resolve("state");
         try (var lock = dev.jclaw.session.StateLock.acquire(state, "gateway")) {
+            assertThat(lock.isHeld()).isTrue();
             assertThat(Main.run("import-openclaw", "--from", Fixtures.resource("openclaw-state").toString(), "--state-dir", state.toString()))
                     .isEqualTo(1);
         }
