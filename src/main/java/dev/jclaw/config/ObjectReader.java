@@ -28,6 +28,8 @@ import java.util.Set;
 final class ObjectReader {
     /** Longest duration a config field may hold: a week, in milliseconds. Longer is a typo, not a wish. */
     static final long MAX_MILLIS = 604_800_000L;
+    /** Top-level keys that record things about the file rather than configure anything: accepted silently. */
+    private static final Set<String> BOOKKEEPING = Set.of("$schema", "meta", "wizard");
 
     private final ReadContext ctx;
     final String path;
@@ -303,7 +305,7 @@ final class ObjectReader {
     void reportUnknownKeys() {
         for (Map.Entry<String, JsonNode> field : node.properties()) {
             String key = field.getKey();
-            if (known.contains(key) || schema.isEmpty() && key.equals("$schema")) continue;
+            if (known.contains(key) || schema.isEmpty() && BOOKKEEPING.contains(key)) continue;
             if (OpenClawKeys.defines(schema, key)) {
                 warn(key, "OpenClaw setting not implemented by JClaw; ignored");
                 continue;

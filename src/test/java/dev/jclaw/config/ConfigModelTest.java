@@ -266,6 +266,14 @@ class ConfigModelTest {
     }
 
     @Test
+    void bookkeepingThatOpenClawWritesIntoItsFileIsAcceptedSilently() {
+        ConfigResult result = ConfigLoader.parse("{$schema: 'https://x/schema.json', meta: {lastTouchedVersion: '2026.9.6'}, "
+                + "wizard: {lastRunAt: '2026-01-01'}}", home.resolve("x.json"), TestEnv.of(home));
+        assertThat(result.warnings()).isEmpty();
+        assertThat(result).isInstanceOf(ConfigResult.Valid.class);
+    }
+
+    @Test
     void unknownKeyFarFromAnyJClawKeyIsAWarningNotAnError() {
         ConfigResult result = ConfigLoader.parse("{gateway: {somethingNew: 1}}", home.resolve("x.json"), TestEnv.of(home));
         assertThat(result).isInstanceOf(ConfigResult.Valid.class);
