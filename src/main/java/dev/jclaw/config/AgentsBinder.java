@@ -36,13 +36,18 @@ final class AgentsBinder {
     private record Defaults(Path workspace, ModelSelection model, SandboxConfig sandbox, SubagentConfig subagents,
                             int maxConcurrent, Map<String, ModelRef> aliases) {}
 
-    /** An entry as written, before defaults: its own id and reader. */
+    /** An entry as written, before defaults: its own id (null when invalid) and reader. */
     private record Entry(String id, ObjectReader reader, boolean markedDefault) {}
 
     Result bind(ObjectReader agents) {
         ObjectReader defaultsNode = agents == null ? null : agents.object("defaults");
         Defaults defaults = readDefaults(defaultsNode);
-        List<Entry> entries = agents == null ? List.of() : readEntries(agents);
+        List<Entry> written = agents == null ? List.of() : readEntries(agents);
+        List<Entry> entries = written.stream().filter(e -> e.id() != null).toList();
+        for (Entry invalid : written) {
+            // its id is already reported; reading its fields reports their problems too, all in one pass
+            if (invalid.id() == null) readAgent(new Entry(AgentId.DEFAULT, invalid.reader(), false), false, defaults);
+        }
         boolean explicitOwnership = agents != null && readOwnership(agents);
         boolean keyedLayout = agents != null && agents.has("entries");
 
@@ -79,17 +84,14 @@ final class AgentsBinder {
         if (list != null) {
             for (ObjectReader item : list) {
                 String raw = item.string("id");
-                if (raw == null) {
-                    if (!item.has("id")) item.error("id", "required: every agent in agents.list needs an id");
-                    continue;
-                }
-                String id = checkId(raw, item.pathOf("id"), seen);
-                if (id != null) entries.add(new Entry(id, item, item.bool("default", false)));
+                if (raw == null && !item.has("id")) item.error("id", "required: every agent in agents.list needs an id");
+                String id = raw == null ? null : checkId(raw, item.pathOf("id"), seen);
+                entries.add(new Entry(id, item, item.bool("default", false)));
             }
         } else {
             for (Map.Entry<String, ObjectReader> item : keyed.entrySet()) {
                 String id = checkId(item.getKey(), item.getValue().path, seen);
-                if (id != null) entries.add(new Entry(id, item.getValue(), item.getValue().bool("default", false)));
+                entries.add(new Entry(id, item.getValue(), item.getValue().bool("default", false)));
             }
         }
         return entries;
