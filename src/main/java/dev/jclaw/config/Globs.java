@@ -1,6 +1,6 @@
 package dev.jclaw.config;
 
-/** {@code *}-only globs, as OpenClaw's allow lists use them; case-insensitive. */
+/** Globs of allow lists and tool filters: {@code *} any run of characters, {@code ?} one; case-insensitive. */
 final class Globs {
     private Globs() {}
 
@@ -17,7 +17,7 @@ final class Globs {
                 }
                 return false;
             }
-            if (t >= text.length() || text.charAt(t) != c) return false;
+            if (t >= text.length() || c != '?' && text.charAt(t) != c) return false;
             g++;
             t++;
         }

@@ -77,7 +77,7 @@ public record McpServerConfig(String name, Transport transport, String command, 
 
     /**
      * Tool names to expose: {@code include} (empty = all) minus {@code exclude}; both accept
-     * {@code *} globs on the server's own tool names.
+     * {@code *} and {@code ?} globs on the server's own tool names.
      */
     public record ToolFilter(List<String> include, List<String> exclude) {
         public static final ToolFilter ALL = new ToolFilter(List.of(), List.of());

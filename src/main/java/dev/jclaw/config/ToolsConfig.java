@@ -13,7 +13,7 @@ public record ToolsConfig(ToolPolicy policy, AgentToAgent agentToAgent, Visibili
     /**
      * Whether one agent's session tools may reach another agent's sessions.
      *
-     * @param allow agent-id globs ({@code *} wildcard); empty allows every agent
+     * @param allow agent-id globs ({@code *}, {@code ?}); empty allows every agent
      */
     public record AgentToAgent(boolean enabled, List<String> allow) {
         public static final AgentToAgent DISABLED = new AgentToAgent(false, List.of());

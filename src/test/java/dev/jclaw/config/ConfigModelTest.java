@@ -110,6 +110,11 @@ class ConfigModelTest {
         assertThat(filtered.toolFilter().exposes("read_file")).isTrue();
         assertThat(filtered.toolFilter().exposes("read_secret")).isFalse();
         assertThat(filtered.toolFilter().exposes("write_file")).isFalse();
+        assertThat(new McpServerConfig.ToolFilter(List.of("get_?"), List.of()).exposes("get_a")).isTrue();
+        assertThat(new McpServerConfig.ToolFilter(List.of("get_?"), List.of()).exposes("get_ab")).isFalse();
+        assertThat(new ToolsConfig.AgentToAgent(true, List.of("res*")).permits("research", "Reserve")).as("case-insensitive").isTrue();
+        assertThat(new ToolsConfig.AgentToAgent(true, List.of("res*")).permits("research", "ops")).isFalse();
+        assertThat(new ToolsConfig.AgentToAgent(false, List.of()).permits("a", "b")).isFalse();
         assertThat(c.mcp().maxRuntimes()).isEqualTo(256);
         assertThat(c.mcp().maxProcesses()).isEqualTo(512);
 
