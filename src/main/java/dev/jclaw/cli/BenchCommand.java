@@ -1,14 +1,16 @@
 package dev.jclaw.cli;
 
+import dev.jclaw.bench.SessionBenchmark;
 import dev.jclaw.bench.SpawnBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code jclaw bench <what>}: the benchmarks whose results docs/BENCHMARKS.md records. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark on this host.",
-        subcommands = BenchCommand.Spawn.class)
+        subcommands = {BenchCommand.Spawn.class, BenchCommand.Sessions.class})
 final class BenchCommand {
 
     @Command(name = "spawn", mixinStandardHelpOptions = true,
@@ -25,6 +27,33 @@ final class BenchCommand {
             System.err.printf("bench spawn: %d iterations after %d warm-up, on %d cores%n", iterations, warmup,
                     Runtime.getRuntime().availableProcessors());
             SpawnBenchmark.print(SpawnBenchmark.run(iterations, warmup, System.err), System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "sessions", mixinStandardHelpOptions = true,
+            description = "Session store: creation, key lookup and listing with many sessions, durable transcript appends, history reads.")
+    static final class Sessions implements Callable<Integer> {
+        @Option(names = "--sessions", defaultValue = "100000", description = "Sessions in the store (default ${DEFAULT-VALUE}).")
+        int sessions;
+
+        @Option(names = "--appends", defaultValue = "5000", description = "Appends per append phase (default ${DEFAULT-VALUE}).")
+        int appends;
+
+        @Option(names = "--lookups", defaultValue = "100000", description = "Measured key lookups (default ${DEFAULT-VALUE}).")
+        int lookups;
+
+        @Option(names = "--writers", defaultValue = "4", description = "Sessions appended to at once (default ${DEFAULT-VALUE}).")
+        int writers;
+
+        @Option(names = "--dir", defaultValue = ".", description = "Folder on the disk to measure; a temporary state dir is made and removed inside it (default: current folder).")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            System.err.printf("bench sessions: %d sessions, %d appends, %d lookups, %d writers, in %s, on %d cores%n", sessions, appends,
+                    lookups, writers, dir.toAbsolutePath().normalize(), Runtime.getRuntime().availableProcessors());
+            SessionBenchmark.print(SessionBenchmark.run(dir, sessions, appends, lookups, writers, System.err), System.out);
             return 0;
         }
     }

@@ -1,0 +1,66 @@
+package dev.jclaw.config;
+
+import dev.jclaw.routing.DmScope;
+import dev.jclaw.routing.SessionKey;
+
+/**
+ * The {@code session} section: how conversations map to session keys, and when sessions reset.
+ *
+ * @param dmScope          how direct messages are grouped into sessions (default {@code main})
+ * @param mainKey          the main session's key suffix, lowercased (default {@code main})
+ * @param scope            {@code global} puts every conversation in the single session {@code global}
+ * @param maxPingPongTurns reply-back turns between two agents after {@code sessions_send}, 0-5 (default 5)
+ * @param reset            automatic reset policy
+ */
+public record SessionConfig(DmScope dmScope, String mainKey, Scope scope, int maxPingPongTurns, Reset reset) {
+    /** The main session of {@code agentId}: {@link SessionKey#GLOBAL} under scope {@code global}. */
+    public SessionKey mainSessionKey(String agentId) {
+        return scope == Scope.GLOBAL ? SessionKey.GLOBAL : SessionKey.main(agentId, mainKey);
+    }
+
+    public static final int DEFAULT_MAX_PING_PONG_TURNS = 5;
+    public static final SessionConfig DEFAULT =
+            new SessionConfig(DmScope.MAIN, SessionKey.DEFAULT_MAIN_KEY, Scope.PER_SENDER, DEFAULT_MAX_PING_PONG_TURNS, Reset.NONE);
+
+    /** Base grouping of conversations. */
+    public enum Scope {
+        PER_SENDER("per-sender"), GLOBAL("global");
+
+        private final String wire;
+
+        Scope(String wire) {
+            this.wire = wire;
+        }
+
+        @Override
+        public String toString() {
+            return wire;
+        }
+    }
+
+    /**
+     * When a session gets a fresh sessionId on its next message: never (the default, as in OpenClaw
+     * 2026.9), daily at {@code atHour} local time, or after {@code idleMinutes} without interaction.
+     *
+     * @param idleMinutes minutes, or null when not set
+     */
+    public record Reset(ResetMode mode, int atHour, Integer idleMinutes) {
+        public static final int DEFAULT_AT_HOUR = 4;
+        public static final Reset NONE = new Reset(ResetMode.NONE, DEFAULT_AT_HOUR, null);
+    }
+
+    public enum ResetMode {
+        NONE("none"), DAILY("daily"), IDLE("idle");
+
+        private final String wire;
+
+        ResetMode(String wire) {
+            this.wire = wire;
+        }
+
+        @Override
+        public String toString() {
+            return wire;
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package dev.jclaw.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One transcript file: JSONL, a header line then entries chained by {@code parentId}.
+ *
+ * <p><b>Durability.</b> Each entry is one {@code write} of a whole line followed by {@code fdatasync},
+ * so once {@link #append} returns the entry survives a crash of the process or the machine. A crash
+ * during the write can leave a torn last line; readers skip an unreadable line with a warning, and
+ * the next append first ends the torn line with a newline so the new entry starts on its own line.
+ *
+ * <p><b>Writers.</b> One appender per file: the store holds the state dir's lock, the session lane runs
+ * one turn per session, and {@link #append} is synchronized as a last guard. The appender keeps the
+ * chain's tail and the ids in use in memory, learned by one scan when the file is first appended to.
+ */
+final class TranscriptFile {
+    private final Path path;
+    private final Set<String> ids;
+    private String lastId;
+    private boolean endsMidLine;
+
+    private TranscriptFile(Path path, Set<String> ids, String lastId, boolean endsMidLine) {
+        this.path = path;
+        this.ids = ids;
+        this.lastId = lastId;
+        this.endsMidLine = endsMidLine;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /** Creates the file with its header, durably (file and folder entry); fails if it exists. */
+    static TranscriptFile create(Path path, String sessionId, String cwd, Instant now) {
+        try {
+            Files.createDirectories(path.getParent());
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                writeFully(channel, TranscriptCodec.header(sessionId, now, cwd) + "\n");
+                channel.force(true);
+            }
+            syncDirectory(path.getParent());
+            return new TranscriptFile(path, new HashSet<>(), null, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create transcript " + path, e);
+        }
+    }
+
+    /** The appender of an existing file (one with just a header is created when it is missing). */
+    static TranscriptFile open(Path path, String sessionId) {
+        if (!Files.exists(path)) return create(path, sessionId, "", Instant.now());
+        Scan scan = scan(path);
+        Set<String> ids = new HashSet<>();
+        for (Line line : scan.lines()) ids.add(line.id());
+        String last = scan.lines().isEmpty() ? null : scan.lines().getLast().id();
+        return new TranscriptFile(path, ids, last, scan.endsMidLine());
+    }
+
+    /** Appends a message entry to the end of the chain and syncs it to disk; returns the entry. */
+    synchronized TranscriptEntry append(TranscriptMessage message, Instant now) {
+        String id = newId();
+        String line = TranscriptCodec.messageLine(id, lastId, now, message) + "\n";
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            writeFully(channel, endsMidLine ? "\n" + line : line);
+            channel.force(false);
+        } catch (NoSuchFileException e) {
+            throw new IllegalStateException("transcript " + path + " was removed while its session is active", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to transcript " + path, e);
+        }
+        TranscriptEntry entry = new TranscriptEntry(id, lastId, now, message);
+        endsMidLine = false;
+        ids.add(id);
+        lastId = id;
+        return entry;
+    }
+
+    private String newId() {
+        HexFormat hex = HexFormat.of();
+        while (true) {
+            String id = hex.toHexDigits(ThreadLocalRandom.current().nextInt());
+            if (!ids.contains(id)) return id;
+        }
+    }
+
+    /** The {@code cwd} of the file's header, or "" when it has none. */
+    static String headerCwd(Path path) {
+        try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            String first = reader.readLine();
+            return first == null ? "" : TranscriptCodec.JSON.readTree(first).path("cwd").asText("");
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /**
+     * The last {@code limit} messages on the branch ending at the file's last entry, oldest first.
+     * Reads from the end: a tail of {@value #TAIL_BYTES} bytes, growing fourfold while the branch
+     * leads further back, so a long transcript costs what the messages asked for, not its length.
+     */
+    static History history(Path path, int limit) {
+        if (!Files.exists(path)) return new History(List.of(), List.of());
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = channel.size();
+            for (long tail = TAIL_BYTES; ; tail *= 4) {
+                long start = Math.max(0, size - tail);
+                Scan scan = parse(path, readFrom(channel, start, size), start > 0);
+                Walk walk = walk(scan.lines(), limit);
+                if (walk.complete() || start == 0) return new History(walk.entries(), scan.warnings());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read transcript " + path, e);
+        }
+    }
+
+    private static final long TAIL_BYTES = 64 * 1024;
+
+    /** Messages found walking back from the last entry; incomplete when a parent lies before the lines read. */
+    private record Walk(List<TranscriptEntry> entries, boolean complete) {}
+
+    private static Walk walk(List<Line> lines, int limit) {
+        Map<String, Line> byId = new HashMap<>();
+        for (Line line : lines) byId.put(line.id(), line);
+        Deque<TranscriptEntry> branch = new ArrayDeque<>();
+        Set<String> visited = new HashSet<>();
+        Line at = lines.isEmpty() ? null : lines.getLast();
+        while (at != null && branch.size() < limit && visited.add(at.id())) {
+            if (at.node().path("type").asText().equals("message")) {
+                branch.addFirst(new TranscriptEntry(at.id(), at.parentId(), at.timestamp(), TranscriptCodec.decode(at.node().path("message"))));
+            }
+            if (at.parentId() == null) return new Walk(new ArrayList<>(branch), true);
+            Line parent = byId.get(at.parentId());
+            if (parent == null) return new Walk(new ArrayList<>(branch), branch.size() >= limit);
+            at = parent;
+        }
+        return new Walk(new ArrayList<>(branch), at != null || !lines.isEmpty());
+    }
+
+    private static byte[] readFrom(FileChannel channel, long start, long end) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(end - start));
+        while (buffer.hasRemaining() && channel.read(buffer, start + buffer.position()) > 0) {
+            // fill
+        }
+        return buffer.array();
+    }
+
+    /** An entry line: any type with an id (message, compaction, custom, ...). */
+    private record Line(String id, String parentId, Instant timestamp, JsonNode node) {}
+
+    private record Scan(List<Line> lines, List<String> warnings, boolean endsMidLine) {}
+
+    /** Reads every line, streaming; the header and unreadable lines are not entries. */
+    private static Scan scan(Path path) {
+        List<Line> lines = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            for (String text = reader.readLine(); text != null; text = reader.readLine()) parseLine(path, text, lines, warnings);
+            return new Scan(lines, warnings, !endsWithNewline(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read transcript " + path, e);
+        }
+    }
+
+    /**
+     * Entry lines of {@code bytes}; when {@code fromMiddle}, the text before the first newline may be
+     * the end of a line cut by the read, and is not looked at.
+     */
+    private static Scan parse(Path path, byte[] bytes, boolean fromMiddle) {
+        List<Line> lines = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        int from = 0;
+        if (fromMiddle) {
+            while (from < bytes.length && bytes[from] != '\n') from++;
+            from++;
+        }
+        while (from < bytes.length) {
+            int to = from;
+            while (to < bytes.length && bytes[to] != '\n') to++;
+            parseLine(path, new String(bytes, from, to - from, StandardCharsets.UTF_8), lines, warnings);
+            from = to + 1;
+        }
+        return new Scan(lines, warnings, bytes.length > 0 && bytes[bytes.length - 1] != '\n');
+    }
+
+    private static void parseLine(Path path, String text, List<Line> lines, List<String> warnings) {
+        if (text.isBlank()) return;
+        JsonNode node;
+        try {
+            node = TranscriptCodec.JSON.readTree(text);
+        } catch (IOException e) {
+            warnings.add(path.getFileName() + ": unreadable line (" + abbreviate(text) + "), skipped");
+            return;
+        }
+        if (!node.isObject() || node.path("type").asText().equals("session")) return;
+        String id = node.path("id").asText(null);
+        if (id == null) {
+            warnings.add(path.getFileName() + ": entry without id (" + abbreviate(text) + "), skipped");
+            return;
+        }
+        lines.add(new Line(id, node.path("parentId").asText(null), timestamp(node), node));
+    }
+
+    private static boolean endsWithNewline(Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size == 0) return true;
+            ByteBuffer last = ByteBuffer.allocate(1);
+            channel.read(last, size - 1);
+            return last.get(0) == '\n';
+        }
+    }
+
+    private static Instant timestamp(JsonNode node) {
+        try {
+            return Instant.parse(node.path("timestamp").asText());
+        } catch (DateTimeParseException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+    }
+
+    private static void writeFully(FileChannel channel, String text) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (buffer.hasRemaining()) channel.write(buffer);
+    }
+
+    /** Makes a created or renamed file's folder entry durable. */
+    static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // some filesystems refuse to sync a folder; the file itself is synced
+        }
+    }
+}
