@@ -15,7 +15,14 @@ public final class Main {
 
     /** Runs the CLI and returns its exit status (tests call this). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((error, commandLine, parseResult) -> {
+                    // Errors are for people: the message names what and where; the trace only on request.
+                    commandLine.getErr().println("jclaw " + commandLine.getCommandName() + ": " + error.getMessage());
+                    if (System.getenv("JCLAW_DEBUG") != null) error.printStackTrace(commandLine.getErr());
+                    return 1;
+                })
+                .execute(args);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -2,12 +2,18 @@ package dev.jclaw.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jclaw.config.McpServerConfig.Transport;
+import dev.jclaw.config.AgentConfig;
+import dev.jclaw.config.ConfigLoader;
+import dev.jclaw.config.ConfigLocation;
+import dev.jclaw.config.JClawConfig;
 import dev.jclaw.config.StateDir;
 import dev.jclaw.mcp.McpCall;
 import dev.jclaw.mcp.McpException;
 import dev.jclaw.mcp.McpLease;
 import dev.jclaw.mcp.McpRuntimeManager;
 import dev.jclaw.mcp.McpServerSpec;
+import dev.jclaw.mcp.McpServers;
 import dev.jclaw.mcp.McpTool;
 import dev.jclaw.process.ProcessSupervisor;
 import dev.jclaw.process.SupervisorOptions;
@@ -18,6 +24,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,14 +35,75 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code jclaw mcp …}: look at MCP servers. */
 @Command(name = "mcp", mixinStandardHelpOptions = true, description = "Inspect and probe MCP servers.",
-        subcommands = McpCommand.Probe.class)
+        subcommands = {McpCommand.ListServers.class, McpCommand.Probe.class})
 final class McpCommand {
+
+    /** Loads the config the gateway would run with, or explains why it cannot. */
+    static JClawConfig loadConfig(Path explicit) {
+        Path file = ConfigLocation.resolve(explicit, System.getenv());
+        return ConfigLoader.load(file, System.getenv()).orElseThrow();
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Configured MCP servers: scope, transport, what they run, and which agents reach them.")
+    static final class ListServers implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "PATH", description = "Config file (default: as the gateway finds it).")
+        Path config;
+
+        @Option(names = "--json", description = "Print JSON for scripts.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            JClawConfig loaded = loadConfig(config);
+            Map<String, Map<String, Object>> servers = new LinkedHashMap<>();
+            for (AgentConfig agent : loaded.agents()) {
+                for (McpServerSpec spec : McpServers.forAgent(loaded, agent.id())) {
+                    String key = spec.owner() == null ? spec.name() : spec.owner() + "/" + spec.name();
+                    Map<String, Object> row = servers.computeIfAbsent(key, k -> {
+                        Map<String, Object> r = new LinkedHashMap<>();
+                        r.put("name", spec.name());
+                        r.put("owner", spec.owner());
+                        r.put("scope", spec.scope().toString());
+                        r.put("transport", spec.transport().toString());
+                        r.put("runs", spec.url() != null ? spec.url().toString() : String.join(" ", spec.command()));
+                        r.put("agents", new java.util.ArrayList<String>());
+                        return r;
+                    });
+                    @SuppressWarnings("unchecked") List<String> agents = (List<String>) row.get("agents");
+                    agents.add(agent.id());
+                }
+            }
+            loaded.mcp().servers().values().stream().filter(s -> !s.enabled())
+                    .forEach(s -> servers.put(s.name(), Map.of("name", s.name(), "enabled", false)));
+            if (json) {
+                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(servers.values()));
+                return 0;
+            }
+            if (servers.isEmpty()) System.out.println("No MCP servers are configured (mcp.servers, agents.list[].mcp.servers).");
+            for (Map<String, Object> row : servers.values()) {
+                if (Boolean.FALSE.equals(row.get("enabled"))) {
+                    System.out.printf("%-20s disabled%n", row.get("name"));
+                    continue;
+                }
+                System.out.printf("%-20s scope %-8s %-16s agents %s%n    %s%n", row.get("owner") == null ? row.get("name")
+                        : row.get("name") + " (" + row.get("owner") + ")", row.get("scope"), row.get("transport"), row.get("agents"), row.get("runs"));
+            }
+            return 0;
+        }
+    }
 
     @Command(name = "probe", mixinStandardHelpOptions = true,
             description = "Start (or connect to) one MCP server, initialize it, list its tools, then stop it.")
     static final class Probe implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "URL", description = "A remote server's URL (http:// or https://).")
+        @Parameters(index = "0", paramLabel = "SERVER|URL", description = "A configured server's name, or a remote server's URL.")
         String target;
+
+        @Option(names = "--agent", description = "For a configured server: the agent whose view to use (default: the default agent).")
+        String agent;
+
+        @Option(names = "--config", paramLabel = "PATH", description = "Config file (default: as the gateway finds it).")
+        Path config;
 
         @Option(names = "--transport", defaultValue = "streamable-http",
                 description = "For a URL: streamable-http (default) or sse.")
@@ -52,7 +120,7 @@ final class McpCommand {
 
         @Override
         public Integer call() throws Exception {
-            McpServerSpec spec = remoteSpec();
+            McpServerSpec spec = target.contains("://") ? remoteSpec() : configuredSpec();
             Map<String, Object> report = new LinkedHashMap<>();
             int status = 0;
             try (ProcessSupervisor supervisor = ProcessSupervisor.start(SupervisorOptions.defaults(StateDir.runDir(StateDir.resolve())));
@@ -90,15 +158,24 @@ final class McpCommand {
             return status;
         }
 
+        private McpServerSpec configuredSpec() {
+            JClawConfig loaded = loadConfig(config);
+            String agentId = agent != null ? agent : loaded.defaultAgentId();
+            return McpServers.forAgent(loaded, agentId).stream().filter(s -> s.name().equals(target)).findFirst()
+                    .orElseThrow(() -> new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                            "jclaw mcp probe: agent '" + agentId + "' has no MCP server '" + target
+                                    + "' (disabled, unknown, or denied by its tool policy; see `jclaw mcp list`)"));
+        }
+
         private McpServerSpec remoteSpec() {
             URI url = URI.create(target);
             if (url.getScheme() == null || !url.getScheme().startsWith("http")) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                         "jclaw mcp probe: '" + target + "' is not an http(s) URL");
             }
-            McpServerSpec.Transport kind = switch (transport) {
-                case "sse" -> McpServerSpec.Transport.SSE;
-                case "streamable-http", "http" -> McpServerSpec.Transport.STREAMABLE_HTTP;
+            Transport kind = switch (transport) {
+                case "sse" -> Transport.SSE;
+                case "streamable-http", "http" -> Transport.STREAMABLE_HTTP;
                 default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                         "--transport must be streamable-http or sse, not " + transport);
             };

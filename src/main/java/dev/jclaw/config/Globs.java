@@ -1,10 +1,10 @@
 package dev.jclaw.config;
 
 /** Globs of allow lists and tool filters: {@code *} any run of characters, {@code ?} one; case-insensitive. */
-final class Globs {
+public final class Globs {
     private Globs() {}
 
-    static boolean matches(String glob, String text) {
+    public static boolean matches(String glob, String text) {
         return matches(glob.toLowerCase(java.util.Locale.ROOT), 0, text.toLowerCase(java.util.Locale.ROOT), 0);
     }
 

@@ -1,6 +1,7 @@
 package dev.jclaw.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jclaw.config.McpServerConfig.Transport;
 import dev.jclaw.process.ChildProcess;
 import dev.jclaw.process.Cohort;
 import io.modelcontextprotocol.client.McpAsyncClient;
@@ -72,7 +73,7 @@ final class McpConnection implements AutoCloseable {
         this.context = context;
         this.timer = context.timer();
         this.onBroken = onBroken;
-        if (spec.transport() == McpServerSpec.Transport.STDIO) {
+        if (spec.transport() == Transport.STDIO) {
             context.reserveProcess(spec); // released by close(), the one way out
             stdio = new StdioTransport(spec, cohort, JSON, requestIds::put, () -> markBroken(describeExit()));
             transport = stdio;
@@ -157,7 +158,7 @@ final class McpConnection implements AutoCloseable {
     }
 
     private List<McpSchema.Tool> filter(List<McpSchema.Tool> listed) {
-        return listed.stream().filter(t -> spec.toolFilter().allows(t.name())).toList();
+        return listed.stream().filter(t -> spec.toolFilter().exposes(t.name())).toList();
     }
 
     /** Its tools after {@code toolFilter}, as last listed (refreshed on {@code list_changed}). */

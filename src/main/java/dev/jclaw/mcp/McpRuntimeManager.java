@@ -1,5 +1,6 @@
 package dev.jclaw.mcp;
 
+import dev.jclaw.config.McpServerConfig.Scope;
 import dev.jclaw.process.ProcessSupervisor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -269,7 +270,7 @@ public final class McpRuntimeManager implements AutoCloseable {
             Duration ttl = limits.get().sessionIdleTtl();
             if (ttl == null || ttl.isZero()) return;
             for (McpRuntime runtime : runtimes.values()) {
-                if (runtime.key().scope() == McpScope.SESSION) runtime.retireIfIdle(ttl);
+                if (runtime.key().scope() == Scope.SESSION) runtime.retireIfIdle(ttl);
             }
         } catch (RuntimeException e) {
             log.warn("MCP idle sweep failed", e);

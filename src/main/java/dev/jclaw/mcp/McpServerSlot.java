@@ -227,7 +227,7 @@ final class McpServerSlot {
     synchronized McpStatus.Server status() {
         ChildProcess child = connection == null ? null : connection.child();
         String tail = child != null ? child.stderrTail() : lastStderrTail;
-        return new McpStatus.Server(spec.name(), spec.owner(), spec.transport().name().toLowerCase(), state.name().toLowerCase(),
+        return new McpStatus.Server(spec.name(), spec.owner(), spec.transport().toString(), state.name().toLowerCase(),
                 child == null ? null : child.pid(), connection == null ? 0 : connection.tools().size(), restarts, failuresInARow,
                 lastError, tail.length() > 4096 ? tail.substring(tail.length() - 4096) : tail);
     }

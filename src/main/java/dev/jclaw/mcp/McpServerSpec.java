@@ -1,5 +1,9 @@
 package dev.jclaw.mcp;
 
+import dev.jclaw.config.McpServerConfig.Scope;
+import dev.jclaw.config.McpServerConfig.ToolFilter;
+import dev.jclaw.config.McpServerConfig.Transport;
+
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -31,9 +35,7 @@ import java.util.TreeMap;
  */
 public record McpServerSpec(String name, Transport transport, List<String> command, Map<String, String> env, Path cwd,
                             URI url, Map<String, String> headers, Duration connectionTimeout, Duration requestTimeout,
-                            ToolFilter toolFilter, McpScope scope, String owner) {
-
-    public enum Transport { STDIO, STREAMABLE_HTTP, SSE }
+                            ToolFilter toolFilter, Scope scope, String owner) {
 
     /** OpenClaw's default for initialize. */
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(30);
@@ -49,7 +51,7 @@ public record McpServerSpec(String name, Transport transport, List<String> comma
         connectionTimeout = connectionTimeout == null ? DEFAULT_CONNECTION_TIMEOUT : connectionTimeout;
         requestTimeout = requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout;
         toolFilter = toolFilter == null ? ToolFilter.ALL : toolFilter;
-        scope = scope == null ? (owner == null ? McpScope.GATEWAY : McpScope.AGENT) : scope;
+        scope = scope == null ? (owner == null ? Scope.GATEWAY : Scope.AGENT) : scope;
         if (transport == Transport.STDIO && command.isEmpty()) {
             throw new IllegalArgumentException("MCP server '" + name + "': a stdio server needs a command");
         }
@@ -63,7 +65,7 @@ public record McpServerSpec(String name, Transport transport, List<String> comma
         return new McpServerSpec(name, Transport.STDIO, command, null, null, null, null, null, null, null, null, null);
     }
 
-    public McpServerSpec withScope(McpScope scope) {
+    public McpServerSpec withScope(Scope scope) {
         return new McpServerSpec(name, transport, command, env, cwd, url, headers, connectionTimeout, requestTimeout, toolFilter, scope, owner);
     }
 

@@ -1,21 +1,23 @@
 package dev.jclaw.mcp;
 
+import dev.jclaw.config.McpServerConfig.Scope;
+
 /**
  * The key of a runtime: {@code gateway}, {@code agent:<id>} or {@code session:<session key>}.
  */
-public record ScopeKey(McpScope scope, String id) {
-    public static final ScopeKey GATEWAY = new ScopeKey(McpScope.GATEWAY, "gateway");
+public record ScopeKey(Scope scope, String id) {
+    public static final ScopeKey GATEWAY = new ScopeKey(Scope.GATEWAY, "gateway");
 
     public static ScopeKey agent(String agentId) {
-        return new ScopeKey(McpScope.AGENT, agentId);
+        return new ScopeKey(Scope.AGENT, agentId);
     }
 
     public static ScopeKey session(String sessionKey) {
-        return new ScopeKey(McpScope.SESSION, sessionKey);
+        return new ScopeKey(Scope.SESSION, sessionKey);
     }
 
     /** The key a server of {@code scope} gets for a run of {@code agentId} in {@code sessionKey}. */
-    public static ScopeKey of(McpScope scope, String agentId, String sessionKey) {
+    public static ScopeKey of(Scope scope, String agentId, String sessionKey) {
         return switch (scope) {
             case GATEWAY -> GATEWAY;
             case AGENT -> agent(agentId);
@@ -25,6 +27,6 @@ public record ScopeKey(McpScope scope, String id) {
 
     @Override
     public String toString() {
-        return scope == McpScope.GATEWAY ? "gateway" : scope.name().toLowerCase() + ":" + id;
+        return scope == Scope.GATEWAY ? "gateway" : scope.name().toLowerCase() + ":" + id;
     }
 }

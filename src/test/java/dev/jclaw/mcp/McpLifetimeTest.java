@@ -1,5 +1,6 @@
 package dev.jclaw.mcp;
 
+import dev.jclaw.config.McpServerConfig.Scope;
 import dev.jclaw.testing.Procs;
 import org.junit.jupiter.api.Test;
 
@@ -21,9 +22,9 @@ class McpLifetimeTest extends McpTestSupport {
     @Test
     void scopesDecideWhoSharesAServer() throws Exception {
         manager();
-        McpServerSpec shared = fake("shared").withScope(McpScope.GATEWAY);
-        McpServerSpec perAgent = fake("mine").withScope(McpScope.AGENT);
-        McpServerSpec perSession = fake("temp").withScope(McpScope.SESSION);
+        McpServerSpec shared = fake("shared").withScope(Scope.GATEWAY);
+        McpServerSpec perAgent = fake("mine").withScope(Scope.AGENT);
+        McpServerSpec perSession = fake("temp").withScope(Scope.SESSION);
         for (String agent : List.of("a", "b")) {
             for (String session : List.of("agent:" + agent + ":main", "agent:" + agent + ":other")) {
                 try (McpLease lease = lease(agent, session, shared, perAgent, perSession)) {
@@ -41,7 +42,7 @@ class McpLifetimeTest extends McpTestSupport {
     @Test
     void resetDuringATenSecondCallCancelsItAndRetiresTheRuntimeAfterTheLastLease() throws Exception {
         manager();
-        McpServerSpec spec = fake("fake").withScope(McpScope.SESSION);
+        McpServerSpec spec = fake("fake").withScope(Scope.SESSION);
         McpLease lease = lease("main", "agent:main:main", spec);
         McpCall call = lease.call("fake__slow", Map.of("seconds", 10), Duration.ofSeconds(20));
         Thread.sleep(200);
@@ -61,7 +62,7 @@ class McpLifetimeTest extends McpTestSupport {
     @Test
     void anAcquireDuringDisposalWaitsForItThenStartsAFreshServer() throws Exception {
         manager();
-        McpServerSpec spec = fake("fake").withScope(McpScope.SESSION);
+        McpServerSpec spec = fake("fake").withScope(Scope.SESSION);
         try (McpLease lease = lease("main", "s1", spec)) {
             call(lease, "fake__echo", Map.of("message", "x"));
         }
@@ -77,7 +78,7 @@ class McpLifetimeTest extends McpTestSupport {
     @Test
     void idleEvictionReapsIdleRuntimesButNeverOneWithALeaseOrACallInFlight() throws Exception {
         manager(McpRuntimeManager.Limits.DEFAULT.withSessionIdleTtl(Duration.ofMillis(300)).withSweepInterval(Duration.ofMillis(50)));
-        McpServerSpec spec = fake("fake").withScope(McpScope.SESSION);
+        McpServerSpec spec = fake("fake").withScope(Scope.SESSION);
 
         try (McpLease idle = lease("main", "idle", spec)) {
             assertThat(idle.failures()).isEmpty();
@@ -125,7 +126,7 @@ class McpLifetimeTest extends McpTestSupport {
     @Test
     void overTheRuntimeCapAnAcquireIsRefusedAndNothingRunningIsTouched() throws Exception {
         manager(McpRuntimeManager.Limits.DEFAULT.withCaps(2, 10));
-        McpServerSpec spec = fake("fake").withScope(McpScope.SESSION);
+        McpServerSpec spec = fake("fake").withScope(Scope.SESSION);
         try (McpLease one = lease("main", "s1", spec); McpLease two = lease("main", "s2", spec)) {
             List<Integer> before = nodePids();
 
@@ -152,7 +153,7 @@ class McpLifetimeTest extends McpTestSupport {
     @Test
     void shutdownWithTwentyRuntimesCancelsCallsAndEndsEveryTreeWithinTheBound() throws Exception {
         manager();
-        McpServerSpec spec = fake("fake", "--exit-on-eof=no").withScope(McpScope.SESSION);
+        McpServerSpec spec = fake("fake", "--exit-on-eof=no").withScope(Scope.SESSION);
         List<McpLease> leases = new java.util.ArrayList<>();
         List<McpCall> calls = new java.util.ArrayList<>();
         for (int i = 0; i < 20; i++) {

@@ -1,5 +1,6 @@
 package dev.jclaw.mcp;
 
+import dev.jclaw.config.McpServerConfig.Transport;
 import dev.jclaw.process.ChildSpec;
 import dev.jclaw.process.Cohort;
 import dev.jclaw.testing.Fixtures;
@@ -22,7 +23,7 @@ class RemoteTransportTest extends McpTestSupport {
 
     @ParameterizedTest
     @CsvSource({"streamableHttp, STREAMABLE_HTTP, /mcp", "sse, SSE, /sse"})
-    void aRemoteServerIsListedAndCalled(String mode, McpServerSpec.Transport transport, String path) throws Exception {
+    void aRemoteServerIsListedAndCalled(String mode, Transport transport, String path) throws Exception {
         manager();
         int port = freePort();
         try (Cohort server = supervisor.openCohort("remote-everything")) {
