@@ -1,5 +1,6 @@
 package dev.jclaw.cli;
 
+import dev.jclaw.bench.McpBenchmark;
 import dev.jclaw.bench.SessionBenchmark;
 import dev.jclaw.bench.SpawnBenchmark;
 import picocli.CommandLine.Command;
@@ -10,7 +11,7 @@ import java.util.concurrent.Callable;
 
 /** {@code jclaw bench <what>}: the benchmarks whose results docs/BENCHMARKS.md records. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark on this host.",
-        subcommands = {BenchCommand.Spawn.class, BenchCommand.Sessions.class})
+        subcommands = {BenchCommand.Spawn.class, BenchCommand.Sessions.class, BenchCommand.Mcp.class})
 final class BenchCommand {
 
     @Command(name = "spawn", mixinStandardHelpOptions = true,
@@ -54,6 +55,43 @@ final class BenchCommand {
             System.err.printf("bench sessions: %d sessions, %d appends, %d lookups, %d writers, in %s, on %d cores%n", sessions, appends,
                     lookups, writers, dir.toAbsolutePath().normalize(), Runtime.getRuntime().availableProcessors());
             SessionBenchmark.print(SessionBenchmark.run(dir, sessions, appends, lookups, writers, System.err), System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "mcp", mixinStandardHelpOptions = true,
+            description = "MCP tool-call round trip through JClaw against a bare JSON-RPC client on the same server; cold start.")
+    static final class Mcp implements Callable<Integer> {
+        @Option(names = "--iterations", defaultValue = "5000", description = "Measured calls per client (default ${DEFAULT-VALUE}).")
+        int iterations;
+
+        @Option(names = "--warmup", defaultValue = "2000", description = "Unmeasured calls first (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--cold", defaultValue = "10", description = "Cold acquire-to-first-call runs (default ${DEFAULT-VALUE}).")
+        int cold;
+
+        @Option(names = "--tool", defaultValue = "echo", description = "Tool to call, taking a 'message' string (default ${DEFAULT-VALUE}).")
+        String tool;
+
+        @picocli.CommandLine.Parameters(paramLabel = "SERVER", arity = "0..*",
+                description = "The stdio server command (default: the everything server installed by scripts/test-fixtures.sh).")
+        java.util.List<String> server;
+
+        @Override
+        public Integer call() throws Exception {
+            java.util.List<String> command = server;
+            if (command == null || command.isEmpty()) {
+                Path everything = Path.of(".cache/test-fixtures/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+                if (!java.nio.file.Files.exists(everything)) {
+                    System.err.println("jclaw bench mcp: give a server command, or run scripts/test-fixtures.sh for the default one");
+                    return 2;
+                }
+                command = java.util.List.of("node", everything.toAbsolutePath().toString(), "stdio");
+            }
+            System.err.printf("bench mcp: %s, %d calls after %d warm-up, on %d cores%n", String.join(" ", command), iterations, warmup,
+                    Runtime.getRuntime().availableProcessors());
+            McpBenchmark.print(McpBenchmark.run(command, tool, iterations, warmup, cold, System.err), System.out);
             return 0;
         }
     }

@@ -43,7 +43,15 @@ class McpReliabilityTest extends McpTestSupport {
             Thread.sleep(300);
             assertThat(text(call(lease, "fake__echo", Map.of("message", "back")))).isEqualTo("back");
             assertThat(fakeServerPid()).isNotEqualTo(firstPid);
-            assertThat(manager.status().getFirst().servers().getFirst().restarts()).isEqualTo(2);
+            McpStatus.Runtime runtime = manager.status().getFirst();
+            assertThat(runtime.scopeKey()).isEqualTo("gateway");
+            assertThat(runtime.leases()).isEqualTo(1);
+            McpStatus.Server server = runtime.servers().getFirst();
+            assertThat(server.restarts()).isEqualTo(2);
+            assertThat(server.state()).isEqualTo("ready");
+            assertThat(server.pid()).isNotNull();
+            assertThat(server.lastError()).contains("exited with status 7");
+            assertThat(server.stderrTail()).contains("fake-mcp-server: ready");
         }
     }
 
