@@ -1,0 +1,237 @@
+package dev.jclaw.agent;
+
+import dev.jclaw.config.AgentConfig;
+import dev.jclaw.config.JClawConfig;
+import dev.jclaw.lane.Lanes;
+import dev.jclaw.mcp.McpRuntimeManager;
+import dev.jclaw.provider.ModelClient;
+import dev.jclaw.routing.SessionKey;
+import dev.jclaw.session.SessionEntry;
+import dev.jclaw.session.SessionStore;
+import dev.jclaw.tools.AgentServices;
+import dev.jclaw.tools.BuiltinTools;
+import dev.jclaw.tools.Tool;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * Starts agent runs and knows the ones in progress. Every entry path — the CLI, a gateway request,
+ * an agent-to-agent step, a subagent, a cron job — comes through {@link #start}, and every run is a
+ * {@link Run}: a scope that closes what it opened however it ends. Runs execute on virtual threads.
+ */
+public final class AgentService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AgentService.class);
+    /** How long {@link #close()} waits for aborted runs to close their resources. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+    private final Supplier<JClawConfig> config;
+    private final SessionStore store;
+    private final McpRuntimeManager mcp;
+    private final ModelClient models;
+    private final Lanes lanes;
+    private final BuiltinTools builtins;
+    private final Map<String, Run> active = new ConcurrentHashMap<>();
+    private final List<RunEventListener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AgentServices services = new Services();
+    private final MeterRegistry registry;
+    private final Timer runTimer;
+
+    /**
+     * @param config the config in effect, read at the start of each run (hot reload applies to the next run)
+     * @param tools  built-in tools beyond {@code session_status} (the sessions tools)
+     */
+    public AgentService(Supplier<JClawConfig> config, SessionStore store, McpRuntimeManager mcp, ModelClient models, Lanes lanes,
+                        List<Tool> tools, MeterRegistry registry) {
+        this.config = config;
+        this.store = store;
+        this.mcp = mcp;
+        this.models = models;
+        this.lanes = lanes;
+        this.builtins = new BuiltinTools(tools);
+        this.registry = registry;
+        this.runTimer = Timer.builder("jclaw.runs.duration").description("Agent run duration").register(registry);
+        Gauge.builder("jclaw.runs.active", active::size).description("Agent runs in progress or queued").register(registry);
+    }
+
+    /**
+     * Accepts a run and starts it on its own virtual thread.
+     *
+     * @throws IllegalArgumentException for an unknown agent or a malformed session key, naming it
+     * @throws IllegalStateException once the service is closed
+     */
+    public RunHandle start(RunRequest request) {
+        if (closed.get()) throw new IllegalStateException("the agent service is shutting down");
+        JClawConfig current = config.get();
+        AgentConfig agent = resolveAgent(current, request);
+        SessionKey key = resolveSession(current, agent, request.sessionKey());
+        String runId = UUID.randomUUID().toString();
+        Run run = new Run(this, request, runId, current, agent, key);
+        active.put(runId, run);
+        Thread.ofVirtual().name("run-" + runId).start(() -> {
+            try {
+                run.execute();
+            } finally {
+                active.remove(runId);
+                run.result().thenAccept(result -> {
+                    runTimer.record(result.durationMillis(), TimeUnit.MILLISECONDS);
+                    Counter.builder("jclaw.runs").tag("status", result.status().wire()).register(registry).increment();
+                });
+            }
+        });
+        return run;
+    }
+
+    /** Starts a run and waits for its end (bounded by the run's own timeout). */
+    public RunResult run(RunRequest request) throws InterruptedException {
+        RunHandle handle = start(request);
+        try {
+            return handle.result().get(request.timeout().plusSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            handle.abort("the caller stopped waiting");
+            throw new IllegalStateException("run " + handle.runId() + " did not end: " + e, e);
+        } catch (InterruptedException e) {
+            handle.abort("the caller was interrupted");
+            throw e;
+        }
+    }
+
+    public Optional<RunHandle> find(String runId) {
+        return Optional.ofNullable(active.get(runId));
+    }
+
+    /** Runs in progress or queued. */
+    public List<RunHandle> active() {
+        return List.copyOf(active.values());
+    }
+
+    /** Aborts the runs of {@code sessionKey} (its reset or deletion); returns how many were aborted. */
+    public int abortSession(String sessionKey, String reason) {
+        int aborted = 0;
+        for (Run run : active.values()) {
+            if (run.sessionKey().equals(sessionKey) && run.abort(reason)) aborted++;
+        }
+        return aborted;
+    }
+
+    public void addListener(RunEventListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(RunEventListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** The agent a request means: the one named, the one its session key names, or the default agent. */
+    AgentConfig resolveAgent(JClawConfig current, RunRequest request) {
+        String fromKey = null;
+        if (request.sessionKey() != null && request.sessionKey().startsWith("agent:")) {
+            fromKey = SessionKey.parse(request.sessionKey()).agentId();
+        }
+        String id = request.agentId() != null ? request.agentId() : fromKey != null ? fromKey : current.defaultAgentId();
+        if (id == null) {
+            throw new IllegalArgumentException("no agent given and none is the default (agents.ownership is explicit): name an agent");
+        }
+        if (fromKey != null && !fromKey.equals(dev.jclaw.routing.AgentId.normalize(id))) {
+            throw new IllegalArgumentException("session key " + request.sessionKey() + " belongs to agent '" + fromKey + "', not '" + id + "'");
+        }
+        return current.agent(dev.jclaw.routing.AgentId.normalize(id)).orElseThrow(() -> new IllegalArgumentException(
+                "unknown agent '" + id + "' (configured: " + current.agents().stream().map(AgentConfig::id).toList() + ")"));
+    }
+
+    static SessionKey resolveSession(JClawConfig current, AgentConfig agent, String requested) {
+        SessionKey main = current.session().mainSessionKey(agent.id());
+        if (requested == null || requested.isBlank()) return main;
+        return SessionKey.scoped(requested, agent.id(), main);
+    }
+
+    void emit(RunEventListener own, RunEvent event) {
+        if (own != null) deliver(own, event);
+        for (RunEventListener listener : listeners) deliver(listener, event);
+    }
+
+    private static void deliver(RunEventListener listener, RunEvent event) {
+        try {
+            listener.onEvent(event);
+        } catch (RuntimeException e) {
+            log.warn("a run event listener failed on {} event of run {}", event.stream(), event.runId(), e);
+        }
+    }
+
+    Lanes lanes() {
+        return lanes;
+    }
+
+    McpRuntimeManager mcp() {
+        return mcp;
+    }
+
+    SessionStore store() {
+        return store;
+    }
+
+    ModelClient models() {
+        return models;
+    }
+
+    BuiltinTools builtins() {
+        return builtins;
+    }
+
+    AgentServices services() {
+        return services;
+    }
+
+    /** Aborts every run and waits (bounded) until each has closed what it opened; idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        List<Run> running = List.copyOf(active.values());
+        running.forEach(run -> run.abort("the gateway is shutting down"));
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        for (Run run : running) {
+            try {
+                run.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                log.warn("run {} did not end within {} s of the shutdown", run.runId(), CLOSE_WAIT.toSeconds());
+            }
+        }
+    }
+
+    /** What built-in tools may ask of this layer. */
+    private final class Services implements AgentServices {
+        @Override
+        public Map<String, Object> sessionStatus(SessionKey key) {
+            Map<String, Object> status = new LinkedHashMap<>();
+            Optional<SessionEntry> entry = store.get(key);
+            status.put("sessionKey", key.toString());
+            entry.ifPresent(e -> {
+                status.put("agentId", e.agentId());
+                status.put("sessionId", e.sessionId());
+                status.put("kind", e.kind().toString());
+                status.put("startedAt", e.startedAt().toString());
+                status.put("updatedAt", e.updatedAt().toString());
+                status.put("inputTokens", e.tokens().input());
+                status.put("outputTokens", e.tokens().output());
+                if (e.modelOverride() != null) status.put("model", e.providerOverride() + "/" + e.modelOverride());
+            });
+            return status;
+        }
+    }
+}

@@ -1,0 +1,403 @@
+package dev.jclaw.agent;
+
+import dev.jclaw.config.AgentConfig;
+import dev.jclaw.config.JClawConfig;
+import dev.jclaw.config.ModelRef;
+import dev.jclaw.config.ModelSelection;
+import dev.jclaw.lane.LaneTimeoutException;
+import dev.jclaw.mcp.McpAccess;
+import dev.jclaw.mcp.McpCall;
+import dev.jclaw.mcp.McpException;
+import dev.jclaw.mcp.McpLease;
+import dev.jclaw.mcp.McpServers;
+import dev.jclaw.mcp.McpTool;
+import dev.jclaw.mcp.ScopeKey;
+import dev.jclaw.provider.ChatListener;
+import dev.jclaw.provider.ChatMessage;
+import dev.jclaw.provider.ChatRequest;
+import dev.jclaw.provider.ChatResult;
+import dev.jclaw.provider.ProviderException;
+import dev.jclaw.provider.ToolCall;
+import dev.jclaw.provider.ToolSpec;
+import dev.jclaw.routing.SessionKey;
+import dev.jclaw.session.NewSession;
+import dev.jclaw.session.SessionEntry;
+import dev.jclaw.session.TranscriptMessage;
+import dev.jclaw.tools.Tool;
+import dev.jclaw.tools.ToolContext;
+import dev.jclaw.tools.ToolOutput;
+import io.modelcontextprotocol.spec.McpSchema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One agent run, and the scope of everything it opens.
+ *
+ * <h2>Design note: the run owns its resources</h2>
+ * Whatever a run opens — its lane permits, its MCP lease, the retirement of an ephemeral session's
+ * servers — it registers with {@link #own} or {@link #onClose}, and {@link #close()} releases them
+ * in reverse order, once, in every exit: a final answer, an error, a timeout, an abort, a thrown
+ * exception. The loop runs inside {@code try (this)}, so no caller, entry path or flag can skip it.
+ * This is where OpenClaw's leak is made impossible.
+ * <p>
+ * Every wait is bounded by the run's deadline; an abort interrupts the run's thread (and the
+ * threads of its tool calls), which ends whatever wait it is in.
+ * <p>
+ * The loop: enter the lanes; write the user message; lease the agent's MCP servers; then up to
+ * {@code maxTurns} model turns, each followed by its tool calls run concurrently, every message
+ * landing in the transcript as it happens; stop at the first turn without tool calls.
+ */
+final class Run implements AutoCloseable, RunHandle {
+    private static final Logger log = LoggerFactory.getLogger(Run.class);
+    /** Messages of history sent to the model at most (context management is the model's job past this). */
+    private static final int HISTORY_LIMIT = 200;
+
+    private final AgentService service;
+    private final RunRequest request;
+    private final String runId;
+    private final AgentConfig agent;
+    private final JClawConfig config;
+    private final SessionKey key;
+    private final Instant acceptedAt = Instant.now();
+    private final long deadlineNanos;
+    private final CompletableFuture<RunResult> result = new CompletableFuture<>();
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final AtomicLong seq = new AtomicLong();
+    private final AtomicReference<String> abortReason = new AtomicReference<>();
+    private final List<Thread> toolThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    private volatile Thread thread;
+    private int turns;
+    private int toolCalls;
+    private long inputTokens;
+    private long outputTokens;
+    private String provider;
+    private String model;
+
+    Run(AgentService service, RunRequest request, String runId, JClawConfig config, AgentConfig agent, SessionKey key) {
+        this.service = service;
+        this.request = request;
+        this.runId = runId;
+        this.config = config;
+        this.agent = agent;
+        this.key = key;
+        this.deadlineNanos = System.nanoTime() + request.timeout().toNanos();
+    }
+
+    @Override
+    public String runId() {
+        return runId;
+    }
+
+    @Override
+    public String agentId() {
+        return agent.id();
+    }
+
+    @Override
+    public String sessionKey() {
+        return key.toString();
+    }
+
+    @Override
+    public Instant acceptedAt() {
+        return acceptedAt;
+    }
+
+    @Override
+    public CompletableFuture<RunResult> result() {
+        return result;
+    }
+
+    @Override
+    public boolean abort(String reason) {
+        if (result.isDone() || !abortReason.compareAndSet(null, reason == null ? "aborted" : reason)) return false;
+        Thread t = thread;
+        if (t != null) t.interrupt();
+        toolThreads.forEach(Thread::interrupt);
+        return true;
+    }
+
+    boolean aborted() {
+        return abortReason.get() != null;
+    }
+
+    /** Registers something this run opened; {@link #close()} closes it. */
+    <T extends AutoCloseable> T own(T resource) {
+        synchronized (opened) {
+            opened.push(resource);
+        }
+        return resource;
+    }
+
+    void onClose(Runnable action) {
+        own(action::run);
+    }
+
+    /** Closes what the run opened, newest first, each once; failures are logged and do not stop the others. */
+    @Override
+    public void close() {
+        while (true) {
+            AutoCloseable next;
+            synchronized (opened) {
+                next = opened.poll();
+            }
+            if (next == null) return;
+            try {
+                next.close();
+            } catch (Exception e) {
+                log.warn("run {}: closing {} failed", runId, next, e);
+            }
+        }
+    }
+
+    /** Runs the whole run on the calling thread; completes {@link #result()} after every resource is closed. */
+    void execute() {
+        thread = Thread.currentThread();
+        long started = System.nanoTime();
+        emit(RunEvent.LIFECYCLE, Map.of("phase", "start", "startedAt", acceptedAt.toEpochMilli()));
+        RunResult.Status status;
+        String text = "";
+        String error = null;
+        String stopReason = null;
+        try (this) {
+            if (aborted()) throw new InterruptedException();
+            own(service.lanes().enter(key.toString(), request.lane(), remaining()));
+            if (request.ephemeral()) onClose(() -> service.mcp().retire(ScopeKey.session(key.toString())));
+            LoopOutcome outcome = loop();
+            text = outcome.text();
+            stopReason = outcome.stopReason();
+            status = RunResult.Status.OK;
+        } catch (InterruptedException e) {
+            status = aborted() ? RunResult.Status.ABORTED : RunResult.Status.TIMEOUT;
+            error = aborted() ? "the run was aborted: " + abortReason.get() : timeoutMessage();
+        } catch (RunTimeout | LaneTimeoutException e) {
+            status = aborted() ? RunResult.Status.ABORTED : RunResult.Status.TIMEOUT;
+            error = aborted() ? "the run was aborted: " + abortReason.get() : timeoutMessage() + " (" + e.getMessage() + ")";
+        } catch (ProviderException e) {
+            status = switch (e.kind()) {
+                case ABORTED -> aborted() ? RunResult.Status.ABORTED : RunResult.Status.TIMEOUT;
+                case TIMEOUT -> RunResult.Status.TIMEOUT;
+                default -> RunResult.Status.ERROR;
+            };
+            error = status == RunResult.Status.ABORTED ? "the run was aborted: " + abortReason.get() : e.getMessage();
+        } catch (RuntimeException e) {
+            status = RunResult.Status.ERROR;
+            error = "the run failed: " + e;
+            log.error("run {} of agent {} failed", runId, agent.id(), e);
+        }
+        Thread.interrupted(); // an abort that arrived as the run finished must not leak into the thread's next use
+        long durationMillis = (System.nanoTime() - started) / 1_000_000;
+        RunResult outcome = new RunResult(runId, agent.id(), key.toString(), status, text, error, stopReason, turns, toolCalls,
+                inputTokens, outputTokens, provider, model, durationMillis, warnings);
+        Map<String, Object> end = new LinkedHashMap<>();
+        end.put("phase", status == RunResult.Status.ERROR ? "error" : "end");
+        end.put("status", status.wire());
+        end.put("aborted", status == RunResult.Status.ABORTED);
+        end.put("endedAt", System.currentTimeMillis());
+        if (stopReason != null) end.put("stopReason", stopReason);
+        if (error != null) end.put("error", error);
+        emit(RunEvent.LIFECYCLE, end);
+        result.complete(outcome);
+    }
+
+    private record LoopOutcome(String text, String stopReason) {}
+
+    private LoopOutcome loop() throws InterruptedException {
+        SessionEntry entry = service.store().getOrCreate(key, newSession());
+        append(TranscriptMessage.User.text(request.message()));
+        List<McpTool> mcpTools = List.of();
+        McpLease lease = null;
+        var servers = McpServers.forAgent(config, agent.id());
+        if (!servers.isEmpty()) {
+            lease = own(service.mcp().acquire(agent.id(), key.toString(), servers, service.builtins().names()));
+            lease.failures().forEach((server, e) -> warnings.add(e.getMessage()));
+            McpAccess access = McpServers.access(config, agent);
+            mcpTools = lease.tools().stream().filter(t -> access.allows(t.exposedName())).toList();
+        }
+        Map<String, Tool> builtins = new LinkedHashMap<>();
+        for (Tool tool : service.builtins().allowedFor(config, agent)) builtins.put(tool.name(), tool);
+        List<ToolSpec> specs = new ArrayList<>();
+        builtins.values().forEach(t -> specs.add(new ToolSpec(t.name(), t.description(), t.inputSchema())));
+        Map<String, McpTool> byName = new LinkedHashMap<>();
+        for (McpTool t : mcpTools) {
+            byName.put(t.exposedName(), t);
+            specs.add(new ToolSpec(t.exposedName(), t.description(), t.inputSchema()));
+        }
+        String system = SystemPrompt.build(agent, key.toString(), request.extraSystemPrompt());
+        List<ChatMessage> messages = new ArrayList<>(Conversation.fromTranscript(service.store().history(key, HISTORY_LIMIT).entries()));
+        ModelSelection selection = selection(entry);
+        String lastText = "";
+        for (turns = 1; turns <= request.maxTurns(); turns++) {
+            ChatResult reply = service.models().chat(selection, new ChatRequest(system, messages, specs), streaming(), remaining());
+            provider = reply.provider();
+            model = reply.model();
+            inputTokens += reply.usage().inputTokens();
+            outputTokens += reply.usage().outputTokens();
+            append(Conversation.assistant(reply));
+            service.store().addUsage(key, reply.usage().inputTokens(), reply.usage().outputTokens(), reply.usage().inputTokens());
+            lastText = reply.text();
+            messages.add(new ChatMessage.Assistant(reply.text(), reply.toolCalls()));
+            if (reply.toolCalls().isEmpty()) return new LoopOutcome(reply.text(), reply.stopReason());
+            messages.addAll(callTools(reply.toolCalls(), builtins, byName, lease));
+        }
+        turns = request.maxTurns();
+        warnings.add("stopped after " + request.maxTurns() + " model turns (the tool loop did not end)");
+        return new LoopOutcome(lastText, "max_turns");
+    }
+
+    private NewSession newSession() {
+        NewSession session = NewSession.of(key, config.session().mainKey(), agent.workspace() == null ? null : agent.workspace().toString());
+        if (request.spawnedBy() != null) session = session.withSpawnedBy(SessionKey.parse(request.spawnedBy()));
+        return session;
+    }
+
+    private ModelSelection selection(SessionEntry entry) {
+        if (request.model() != null) {
+            ModelRef ref = ModelRef.parse(request.model());
+            if (ref == null) throw new IllegalArgumentException("model \"" + request.model() + "\" is not of the form provider/model");
+            return new ModelSelection(ref, agent.model() == null ? List.of() : agent.model().fallbacks());
+        }
+        if (entry.providerOverride() != null && entry.modelOverride() != null) {
+            return new ModelSelection(new ModelRef(entry.providerOverride(), entry.modelOverride()),
+                    agent.model() == null ? List.of() : agent.model().fallbacks());
+        }
+        return agent.model();
+    }
+
+    private ChatListener streaming() {
+        StringBuilder text = new StringBuilder();
+        return new ChatListener() {
+            @Override
+            public void onTextDelta(String delta) {
+                text.append(delta);
+                emit(RunEvent.ASSISTANT, Map.of("delta", delta, "text", text.toString()));
+            }
+        };
+    }
+
+    /** Runs one turn's tool calls concurrently, each bounded by the run's deadline; results in call order. */
+    private List<ChatMessage> callTools(List<ToolCall> calls, Map<String, Tool> builtins, Map<String, McpTool> mcp, McpLease lease)
+            throws InterruptedException {
+        toolCalls += calls.size();
+        List<CompletableFuture<ChatMessage.ToolResult>> pending = new ArrayList<>();
+        for (ToolCall call : calls) {
+            CompletableFuture<ChatMessage.ToolResult> done = new CompletableFuture<>();
+            Thread worker = Thread.ofVirtual().name("run-" + runId + "-tool-" + call.name()).unstarted(() -> {
+                ChatMessage.ToolResult result;
+                try {
+                    result = callTool(call, builtins, mcp, lease);
+                } catch (RuntimeException e) {
+                    result = new ChatMessage.ToolResult(call.id(), call.name(), "tool failed: " + e.getMessage(), true);
+                }
+                done.complete(result);
+            });
+            toolThreads.add(worker);
+            worker.start();
+            pending.add(done);
+        }
+        List<ChatMessage> results = new ArrayList<>();
+        try {
+            for (CompletableFuture<ChatMessage.ToolResult> done : pending) {
+                results.add(done.get(remaining().toNanos(), TimeUnit.NANOSECONDS));
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new RunTimeout("tool calls still running at the deadline");
+        } finally {
+            toolThreads.forEach(Thread::interrupt); // only the ones still running notice
+            toolThreads.clear();
+        }
+        return results;
+    }
+
+    private ChatMessage.ToolResult callTool(ToolCall call, Map<String, Tool> builtins, Map<String, McpTool> mcp, McpLease lease) {
+        emit(RunEvent.TOOL, Map.of("phase", "start", "name", call.name(), "toolCallId", call.id()));
+        Map<String, Object> arguments = Conversation.arguments(call.arguments());
+        ToolOutput output;
+        if (arguments.containsKey("_raw") && arguments.size() == 1) {
+            output = ToolOutput.error("the arguments are not a JSON object: " + call.arguments());
+        } else if (builtins.containsKey(call.name())) {
+            try {
+                output = builtins.get(call.name()).call(new ToolContext(runId, agent.id(), key, deadline(), service.services()), arguments);
+            } catch (InterruptedException e) {
+                output = ToolOutput.error("the tool call was interrupted: the run is ending");
+            }
+        } else if (mcp.containsKey(call.name())) {
+            output = callMcp(call.name(), arguments, lease);
+        } else {
+            output = ToolOutput.error("no tool named '" + call.name() + "' is available to this agent");
+        }
+        ChatMessage.ToolResult result = new ChatMessage.ToolResult(call.id(), call.name(), output.text(), output.isError());
+        append(new TranscriptMessage.ToolResult(call.id(), call.name(), List.of(new TranscriptMessage.Content.Text(output.text())), output.isError()));
+        emit(RunEvent.TOOL, Map.of("phase", "end", "name", call.name(), "toolCallId", call.id(), "isError", output.isError()));
+        return result;
+    }
+
+    private ToolOutput callMcp(String name, Map<String, Object> arguments, McpLease lease) {
+        McpCall call = lease.call(name, arguments, null);
+        try {
+            McpSchema.CallToolResult result = call.result().get(remaining().toNanos(), TimeUnit.NANOSECONDS);
+            return new ToolOutput(McpResults.text(result), Boolean.TRUE.equals(result.isError()));
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            return ToolOutput.error(cause instanceof McpException ? cause.getMessage() : "tool call failed: " + cause);
+        } catch (TimeoutException e) {
+            call.cancel("the run reached its deadline");
+            return ToolOutput.error("the tool call was cancelled: the run reached its deadline");
+        } catch (InterruptedException e) {
+            call.cancel("the run was aborted");
+            Thread.currentThread().interrupt();
+            return ToolOutput.error("the tool call was cancelled: the run is ending");
+        }
+    }
+
+    /** Transcript appends of one run are serialised (its tool calls finish on several threads). */
+    private void append(TranscriptMessage message) {
+        synchronized (opened) {
+            service.store().append(key, message);
+        }
+    }
+
+    void emit(String stream, Map<String, Object> data) {
+        service.emit(request.listener(), new RunEvent(runId, agent.id(), key.toString(), seq.incrementAndGet(), stream, data,
+                System.currentTimeMillis()));
+    }
+
+    private Duration remaining() {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) throw new RunTimeout("the run's " + request.timeout().toSeconds() + " s are used up");
+        return Duration.ofNanos(left);
+    }
+
+    private Instant deadline() {
+        return Instant.now().plusNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+    }
+
+    private String timeoutMessage() {
+        return "the run did not finish within " + request.timeout().toSeconds() + " s";
+    }
+
+    /** The run's deadline passed. */
+    static final class RunTimeout extends RuntimeException {
+        RunTimeout(String message) {
+            super(message);
+        }
+    }
+}
