@@ -10,7 +10,6 @@ import dev.jclaw.session.SessionEntry;
 import dev.jclaw.session.SessionStore;
 import dev.jclaw.tools.AgentServices;
 import dev.jclaw.tools.BuiltinTools;
-import dev.jclaw.tools.Tool;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,18 +52,15 @@ public final class AgentService implements AutoCloseable {
     private final MeterRegistry registry;
     private final Timer runTimer;
 
-    /**
-     * @param config the config in effect, read at the start of each run (hot reload applies to the next run)
-     * @param tools  built-in tools beyond {@code session_status} (the sessions tools)
-     */
+    /** @param config the config in effect, read at the start of each run (hot reload applies to the next run) */
     public AgentService(Supplier<JClawConfig> config, SessionStore store, McpRuntimeManager mcp, ModelClient models, Lanes lanes,
-                        List<Tool> tools, MeterRegistry registry) {
+                        MeterRegistry registry) {
         this.config = config;
         this.store = store;
         this.mcp = mcp;
         this.models = models;
         this.lanes = lanes;
-        this.builtins = new BuiltinTools(tools);
+        this.builtins = new BuiltinTools();
         this.registry = registry;
         this.runTimer = Timer.builder("jclaw.runs.duration").description("Agent run duration").register(registry);
         Gauge.builder("jclaw.runs.active", active::size).description("Agent runs in progress or queued").register(registry);

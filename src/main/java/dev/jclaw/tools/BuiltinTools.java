@@ -30,10 +30,8 @@ public final class BuiltinTools {
 
     private final Map<String, Tool> tools = new LinkedHashMap<>();
 
-    /** The built-ins: {@code session_status} plus those given (the sessions tools come from the agent layer). */
-    public BuiltinTools(List<Tool> extra) {
+    public BuiltinTools() {
         add(new SessionStatusTool());
-        extra.forEach(this::add);
     }
 
     private void add(Tool tool) {
