@@ -38,6 +38,8 @@ public final class AgentService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentService.class);
     /** How long {@link #close()} waits for aborted runs to close their resources. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+    /** How long a reset or delete waits for the session's aborted runs (OpenClaw: 15 s). */
+    private static final Duration SESSION_END_WAIT = Duration.ofSeconds(15);
 
     private final Supplier<JClawConfig> config;
     private final SessionStore store;
@@ -124,6 +126,36 @@ public final class AgentService implements AutoCloseable {
             if (run.sessionKey().equals(sessionKey) && run.abort(reason)) aborted++;
         }
         return aborted;
+    }
+
+    /**
+     * Resets a session: aborts its runs and waits (≤ 15 s, as OpenClaw) for them to close, retires its
+     * session-scoped MCP runtime (gone after its last lease), then gives it a new session id with the
+     * old transcript archived.
+     */
+    public SessionEntry resetSession(SessionKey key) throws InterruptedException {
+        endRuns(key, "the session was reset");
+        return store.reset(key);
+    }
+
+    /** Deletes a session the same way; returns whether it existed. */
+    public boolean deleteSession(SessionKey key, boolean removeTranscript) throws InterruptedException {
+        endRuns(key, "the session was deleted");
+        return store.delete(key, removeTranscript);
+    }
+
+    private void endRuns(SessionKey key, String reason) throws InterruptedException {
+        List<Run> runs = active.values().stream().filter(r -> r.sessionKey().equals(key.toString())).toList();
+        runs.forEach(run -> run.abort(reason));
+        long deadline = System.nanoTime() + SESSION_END_WAIT.toNanos();
+        for (Run run : runs) {
+            try {
+                run.result().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                log.warn("run {} of session {} did not end within {} s", run.runId(), key, SESSION_END_WAIT.toSeconds());
+            }
+        }
+        mcp.retire(dev.jclaw.mcp.ScopeKey.session(key.toString()));
     }
 
     public void addListener(RunEventListener listener) {
