@@ -133,6 +133,11 @@ final class Run implements AutoCloseable, RunHandle {
         return true;
     }
 
+    /** The session that spawned this run's session, or null. */
+    String spawnedBy() {
+        return request.spawnedBy();
+    }
+
     boolean aborted() {
         return abortReason.get() != null;
     }
@@ -220,6 +225,13 @@ final class Run implements AutoCloseable, RunHandle {
 
     private LoopOutcome loop() throws InterruptedException {
         SessionEntry entry = service.store().getOrCreate(key, newSession());
+        if (request.label() != null && entry.label() == null) {
+            try {
+                entry = service.store().setLabel(key, request.label());
+            } catch (RuntimeException e) {
+                warnings.add("label \"" + request.label() + "\" not set: " + e.getMessage());
+            }
+        }
         append(TranscriptMessage.User.text(request.message()));
         List<McpTool> mcpTools = List.of();
         McpLease lease = null;
