@@ -203,8 +203,12 @@ final class Run implements AutoCloseable, RunHandle {
             error = status == RunResult.Status.ABORTED ? "the run was aborted: " + abortReason.get() : e.getMessage();
         } catch (RuntimeException e) {
             status = RunResult.Status.ERROR;
-            error = "the run failed: " + e;
-            log.error("run {} of agent {} failed", runId, agent.id(), e);
+            error = "the run failed: " + e.getMessage();
+            if (!aborted()) log.error("run {} of agent {} failed", runId, agent.id(), e);
+        }
+        if (aborted() && status != RunResult.Status.OK) { // an abort may surface as any failure of what it interrupted
+            status = RunResult.Status.ABORTED;
+            error = "the run was aborted: " + abortReason.get();
         }
         Thread.interrupted(); // an abort that arrived as the run finished must not leak into the thread's next use
         long durationMillis = (System.nanoTime() - started) / 1_000_000;
