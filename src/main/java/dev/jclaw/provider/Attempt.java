@@ -47,7 +47,7 @@ final class Attempt implements StreamingChatResponseHandler {
     /** The turn's deadline passed. */
     record TimedOut() implements Outcome {}
 
-    /** The waiting thread was interrupted. */
+    /** The waiting thread was interrupted; its interrupt status is set again. */
     record Aborted() implements Outcome {}
 
     private final Exchange exchange;
@@ -88,7 +88,8 @@ final class Attempt implements StreamingChatResponseHandler {
                 exchange.close(true);
                 return classify(e.getCause(), exchange);
             } catch (InterruptedException e) {
-                exchange.close(true);
+                exchange.close(true); // with the status cleared, so the bounded join is not cut short
+                Thread.currentThread().interrupt();
                 return new Aborted();
             }
         }
