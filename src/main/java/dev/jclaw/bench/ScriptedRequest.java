@@ -19,9 +19,10 @@ import java.util.Map;
  * @param tools        the offered tools' input schemas by tool name, in the order offered, as received
  * @param stream       whether the client asked for a streamed answer
  * @param headers      request headers, names lowercased (first value of each)
+ * @param body         the whole request body, for what the fields above leave out ({@code max_tokens}, …)
  */
 public record ScriptedRequest(ScriptedProviderServer.Api api, String model, String systemPrompt, List<Message> messages,
-                              Map<String, JsonNode> tools, boolean stream, Map<String, String> headers) {
+                              Map<String, JsonNode> tools, boolean stream, Map<String, String> headers, JsonNode body) {
     public ScriptedRequest {
         messages = List.copyOf(messages);
         tools = Collections.unmodifiableMap(new LinkedHashMap<>(tools));

@@ -68,7 +68,7 @@ final class ScriptedWire {
         }
         // OpenAI and Anthropic stream only when asked; Ollama streams unless told not to.
         boolean stream = api == Api.OLLAMA ? root.path("stream").asBoolean(true) : root.path("stream").asBoolean(false);
-        return new ScriptedRequest(api, model, String.join("\n\n", system), messages, tools, stream, headers);
+        return new ScriptedRequest(api, model, String.join("\n\n", system), messages, tools, stream, headers, root);
     }
 
     /** OpenAI and Ollama: one message per role, tool results as role {@code tool}. */
