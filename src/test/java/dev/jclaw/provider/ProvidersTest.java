@@ -338,6 +338,39 @@ class ProvidersTest {
         assertThat(java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount()).isLessThanOrEqualTo(platformThreads);
     }
 
+    /** What a turn costs on this side of the wire: an instant scripted reply, measured end to end. */
+    @ParameterizedTest
+    @EnumSource(value = Api.class, names = {"OPENAI", "ANTHROPIC"})
+    void anInstantTurnTakesAboutAMillisecondEndToEnd(Api api) {
+        var server = server(r -> Reply.text("pong"));
+        var providers = providers(config(dir, provider("p", server, api)));
+        Map<String, Object> plain = Map.of("type", "object", "properties", Map.of("q", Map.of("type", "string")), "required", List.of("q"));
+        Map<String, Object> zod = Map.of("$schema", "http://json-schema.org/draft-07/schema#", "type", "object",
+                "properties", Map.of("q", Map.of("type", "string")), "additionalProperties", false);
+        List<ChatMessage> history = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            history.add(new ChatMessage.User("question " + i + " ".repeat(200)));
+            history.add(new ChatMessage.Assistant("answer " + i + " ".repeat(200), List.of()));
+        }
+        history.add(new ChatMessage.User("ping"));
+        for (var schema : List.of(plain, zod)) {
+            List<ToolSpec> tools = new ArrayList<>();
+            for (int t = 0; t < 10; t++) tools.add(new ToolSpec("tool" + t, "a tool", schema));
+            ChatRequest request = new ChatRequest("system prompt " + "x".repeat(2_000), history, tools);
+            for (int i = 0; i < 300; i++) providers.chat(select("p/m"), request, null, TURN); // warm up
+            long[] nanos = new long[1_000];
+            for (int i = 0; i < nanos.length; i++) {
+                long start = System.nanoTime();
+                providers.chat(select("p/m"), request, null, TURN);
+                nanos[i] = System.nanoTime() - start;
+            }
+            java.util.Arrays.sort(nanos);
+            System.out.printf("%s turn, 21 messages, 10 tools (%s schemas): p50 %d µs, p99 %d µs%n", api, schema == plain ? "plain" : "zod-style",
+                    nanos[500] / 1000, nanos[990] / 1000);
+            assertThat(Duration.ofNanos(nanos[500])).isLessThan(Duration.ofMillis(10));
+        }
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode tree(String json) {
         try {
             return JSON.readTree(json);
