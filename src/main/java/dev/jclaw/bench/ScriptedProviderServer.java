@@ -80,6 +80,7 @@ public final class ScriptedProviderServer implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicLong requestCount = new AtomicLong();
     private final AtomicLong callIds = new AtomicLong();
+    private final AtomicLong responseIds = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ArrayDeque<ScriptedRequest> recorded = new ArrayDeque<>();
     private final Set<String> modelsSeen = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
@@ -90,6 +91,8 @@ public final class ScriptedProviderServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server, 1, 1);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
+        // Stopping would otherwise wait a second for each client's idle keep-alive connection to go.
+        connector.setShutdownIdleTimeout(1);
         server.addConnector(connector);
         server.setHandler(new ChatHandler());
         server.setStopTimeout(STOP_TIMEOUT_MS);
@@ -249,7 +252,7 @@ public final class ScriptedProviderServer implements AutoCloseable {
             for (int i = 0; i < reply.calls.size(); i++) {
                 ids.add((api == Api.ANTHROPIC ? "toolu_" : "call_") + callIds.incrementAndGet());
             }
-            List<String> pieces = ScriptedWire.answer(api, request, reply, ids);
+            List<String> pieces = ScriptedWire.answer(api, request, reply, ids, responseIds.incrementAndGet());
             String contentType = ScriptedWire.contentType(api, request.stream());
             if (reply.deltaInterval.isZero()) {
                 write(response, 200, contentType, String.join("", pieces));

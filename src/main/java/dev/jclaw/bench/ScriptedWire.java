@@ -123,12 +123,17 @@ final class ScriptedWire {
 
     // ---- answers ----
 
-    /** The pieces of a successful answer; {@code ids} gives the server-assigned tool call ids, one per call. */
-    static List<String> answer(Api api, ScriptedRequest request, Reply reply, List<String> ids) {
+    /**
+     * The pieces of a successful answer; {@code ids} gives the server-assigned tool call ids, one per
+     * call; {@code responseId} numbers the response.
+     */
+    static List<String> answer(Api api, ScriptedRequest request, Reply reply, List<String> ids, long responseId) {
         int inputTokens = estimateTokens(request);
         return switch (api) {
-            case OPENAI -> request.stream() ? openAiStream(request.model(), reply, ids, inputTokens) : List.of(openAiMessage(request.model(), reply, ids, inputTokens));
-            case ANTHROPIC -> request.stream() ? anthropicStream(request.model(), reply, ids, inputTokens) : List.of(anthropicMessage(request.model(), reply, ids, inputTokens));
+            case OPENAI -> request.stream() ? openAiStream("chatcmpl-" + responseId, request.model(), reply, ids, inputTokens)
+                    : List.of(openAiMessage("chatcmpl-" + responseId, request.model(), reply, ids, inputTokens));
+            case ANTHROPIC -> request.stream() ? anthropicStream("msg_" + responseId, request.model(), reply, ids, inputTokens)
+                    : List.of(anthropicMessage("msg_" + responseId, request.model(), reply, ids, inputTokens));
             case OLLAMA -> request.stream() ? ollamaStream(request.model(), reply, ids, inputTokens)
                     : List.of(ollamaLine(request.model(), reply.deltasText(), reply.calls(), ids, true, inputTokens, reply.outputTokens()));
         };
@@ -189,9 +194,8 @@ final class ScriptedWire {
 
     // OpenAI chat-completions: chunks with choices[0].delta, tool call arguments in two pieces, usage last.
 
-    private static List<String> openAiStream(String model, Reply reply, List<String> ids, int inputTokens) {
+    private static List<String> openAiStream(String id, String model, Reply reply, List<String> ids, int inputTokens) {
         List<String> out = new ArrayList<>();
-        String id = "chatcmpl-" + ids.hashCode();
         long created = Instant.now().getEpochSecond();
         ObjectNode first = openAiChunk(id, model, created);
         first.withArray("choices").addObject().put("index", 0).putNull("finish_reason")
@@ -228,9 +232,9 @@ final class ScriptedWire {
         return out;
     }
 
-    private static String openAiMessage(String model, Reply reply, List<String> ids, int inputTokens) {
+    private static String openAiMessage(String id, String model, Reply reply, List<String> ids, int inputTokens) {
         ObjectNode root = JSON.createObjectNode();
-        root.put("id", "chatcmpl-" + ids.hashCode()).put("object", "chat.completion").put("created", Instant.now().getEpochSecond()).put("model", model);
+        root.put("id", id).put("object", "chat.completion").put("created", Instant.now().getEpochSecond()).put("model", model);
         ObjectNode choice = root.putArray("choices").addObject();
         choice.put("index", 0).put("finish_reason", reply.calls().isEmpty() ? "stop" : "tool_calls");
         ObjectNode message = choice.putObject("message").put("role", "assistant");
@@ -258,11 +262,11 @@ final class ScriptedWire {
 
     // Anthropic messages: message_start, one content block per text and per tool_use, message_delta, message_stop.
 
-    private static List<String> anthropicStream(String model, Reply reply, List<String> ids, int inputTokens) {
+    private static List<String> anthropicStream(String id, String model, Reply reply, List<String> ids, int inputTokens) {
         List<String> out = new ArrayList<>();
         ObjectNode start = JSON.createObjectNode().put("type", "message_start");
         ObjectNode message = start.putObject("message");
-        message.put("id", "msg_" + Integer.toHexString(ids.hashCode())).put("type", "message").put("role", "assistant").put("model", model);
+        message.put("id", id).put("type", "message").put("role", "assistant").put("model", model);
         message.putArray("content");
         message.putNull("stop_reason").putNull("stop_sequence");
         message.putObject("usage").put("input_tokens", inputTokens).put("output_tokens", 1);
@@ -300,9 +304,9 @@ final class ScriptedWire {
         return out;
     }
 
-    private static String anthropicMessage(String model, Reply reply, List<String> ids, int inputTokens) {
+    private static String anthropicMessage(String id, String model, Reply reply, List<String> ids, int inputTokens) {
         ObjectNode root = JSON.createObjectNode();
-        root.put("id", "msg_" + Integer.toHexString(ids.hashCode())).put("type", "message").put("role", "assistant").put("model", model);
+        root.put("id", id).put("type", "message").put("role", "assistant").put("model", model);
         ArrayNode content = root.putArray("content");
         if (!reply.deltas().isEmpty()) content.addObject().put("type", "text").put("text", reply.deltasText());
         for (int i = 0; i < reply.calls().size(); i++) {

@@ -36,8 +36,8 @@ class ScriptedProviderServerTest {
 
     @AfterEach
     void stop() {
+        client.shutdownNow();
         server.close();
-        client.close();
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
@@ -181,6 +181,25 @@ class ScriptedProviderServerTest {
         await().atMost(Duration.ofSeconds(2)).until(() -> server.inFlight() == 1);
         pending.cancel(true);
         await().atMost(Duration.ofSeconds(2)).until(() -> server.inFlight() == 0);
+    }
+
+    @Test
+    void closingIsPromptWithIdleConnectionsAndReleasesHangingRequests() throws Exception {
+        var other = ScriptedProviderServer.start(r -> r.lastUserText().equals("hang") ? Reply.hang() : Reply.text("x"));
+        HttpRequest quick = HttpRequest.newBuilder(URI.create(other.uri() + "/v1/chat/completions"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build();
+        assertThat(client.send(quick, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200); // leaves an idle keep-alive connection
+        var hanging = client.sendAsync(HttpRequest.newBuilder(quick.uri())
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hang\"}]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(2)).until(() -> other.inFlight() == 1);
+
+        long start = System.nanoTime();
+        other.close();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+        assertThat(other.inFlight()).isZero();
+        assertThat(hanging).succeedsWithin(Duration.ofSeconds(2));
     }
 
     @Test
