@@ -96,23 +96,23 @@ public final class Providers implements ModelClient, AutoCloseable {
         if (selection == null) throw fail(ProviderException.Kind.NOT_CONFIGURED, NO_MODEL, null, List.of(), started);
         ModelRef primary = selection.primary();
         List<ChatResult.Attempt> attempts = new ArrayList<>();
-        List<String> kinds = new ArrayList<>();
         boolean anyUsable = false;
         Conversation.Prepared prepared = null;
         for (ModelRef ref : refs(selection)) {
             Endpoints.Resolution resolution = endpoints.resolve(ref);
             if (resolution instanceof Endpoints.Unavailable unavailable) {
                 attempts.add(new ChatResult.Attempt(ref.provider(), ref.model(), "not configured: " + unavailable.reason(), 0));
-                kinds.add("not_configured");
                 metrics.attempt(ref.provider(), ref.model(), "not_configured");
                 continue;
             }
             Endpoint endpoint = (Endpoint) resolution;
             anyUsable = true;
             if (prepared == null) prepared = Conversation.prepare(request);
+            tries:
             for (int tryNumber = 1; tryNumber <= retry.attemptsPerModel(); tryNumber++) {
                 if (Thread.currentThread().isInterrupted()) throw aborted(primary, attempts, started);
-                events.onAttempt(ref.provider(), ref.model());
+                if (System.nanoTime() - deadline >= 0) throw timedOut(timeout, primary, attempts, started);
+                announce(events, ref);
                 long attemptStart = System.nanoTime();
                 Attempt.Outcome outcome = attempt(ref, endpoint, prepared, events, deadline);
                 long millis = (System.nanoTime() - attemptStart) / 1_000_000;
@@ -131,28 +131,25 @@ public final class Providers implements ModelClient, AutoCloseable {
                     case Attempt.TimedOut ignored -> {
                         attempts.add(new ChatResult.Attempt(ref.provider(), ref.model(), "turn timed out", millis));
                         metrics.attempt(ref.provider(), ref.model(), "timeout");
-                        throw fail(ProviderException.Kind.TIMEOUT, "The model did not answer within " + Durations.format(timeout) + "."
-                                + (attempts.size() > 1 ? " Attempts:\n" + summary(attempts) : ""), primary, attempts, started);
+                        throw timedOut(timeout, primary, attempts, started);
                     }
                     case Attempt.Failed failed -> {
                         String description = failed.kind().equals("auth") ? failed.description() + " (check " + endpoints.keyHint(ref.provider()) + ")" : failed.description();
                         attempts.add(new ChatResult.Attempt(ref.provider(), ref.model(), description, millis));
-                        kinds.add(failed.kind());
                         metrics.attempt(ref.provider(), ref.model(), failed.kind());
                         log.info("model {} try {}/{} failed: {}", ref, tryNumber, retry.attemptsPerModel(), description);
-                        if (!failed.retryable() || tryNumber == retry.attemptsPerModel()) break;
+                        if (!failed.retryable() || tryNumber == retry.attemptsPerModel()) break tries;
                         Duration wait = retry.backoff(tryNumber, failed.retryAfter());
-                        if (wait.toNanos() >= deadline - System.nanoTime()) break; // no time left for this model: try the next
+                        if (wait.toNanos() >= deadline - System.nanoTime()) break tries; // no time left for this model: try the next
                         try {
                             Thread.sleep(wait);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                             throw aborted(primary, attempts, started);
                         }
-                        continue;
+                        continue tries;
                     }
                 }
-                break;
             }
         }
         if (!anyUsable) {
@@ -213,6 +210,20 @@ public final class Providers implements ModelClient, AutoCloseable {
             i = end;
         }
         return out.toString();
+    }
+
+    /** Tells the listener an attempt starts; a listener that throws does not break the turn. */
+    private static void announce(ChatListener events, ModelRef ref) {
+        try {
+            events.onAttempt(ref.provider(), ref.model());
+        } catch (RuntimeException e) {
+            log.warn("chat listener failed on an attempt: {}", e.toString());
+        }
+    }
+
+    private ProviderException timedOut(Duration timeout, ModelRef primary, List<ChatResult.Attempt> attempts, long started) {
+        return fail(ProviderException.Kind.TIMEOUT, "The model did not answer within " + Durations.format(timeout) + "."
+                + (attempts.size() > 1 ? " Attempts:\n" + summary(attempts) : ""), primary, attempts, started);
     }
 
     private ProviderException aborted(ModelRef primary, List<ChatResult.Attempt> attempts, long started) {

@@ -221,6 +221,23 @@ class ProvidersTest {
     }
 
     @Test
+    void aRefusedConnectionIsRetriedThenTheFallbackAnswers() throws Exception {
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        var backup = server(r -> Reply.text("from backup"));
+        var providers = providers(config(dir, "\"down\": {api: \"openai-completions\", baseUrl: \"http://127.0.0.1:" + closedPort + "/v1\"}",
+                provider("backup", backup, Api.OLLAMA)));
+
+        ChatResult result = providers.chat(select("down/a", "backup/b"), ask("hi"), null, TURN);
+
+        assertThat(result.text()).isEqualTo("from backup");
+        assertThat(result.attempts()).hasSize(4);
+        assertThat(result.attempts().subList(0, 3)).allSatisfy(a -> assertThat(a.outcome()).startsWith("cannot connect"));
+    }
+
+    @Test
     void anUnauthorizedModelIsNotRetriedButLeftForTheFallbackAtOnce() {
         var server = server(r -> r.model().equals("a") ? Reply.error(401, "invalid x-api-key") : Reply.text("fallback answer"));
         var providers = providers(config(dir, provider("p", server, Api.ANTHROPIC)));
