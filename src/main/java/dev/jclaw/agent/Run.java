@@ -236,7 +236,7 @@ final class Run implements AutoCloseable, RunHandle {
                 warnings.add("label \"" + request.label() + "\" not set: " + e.getMessage());
             }
         }
-        append(TranscriptMessage.User.text(request.message()));
+        append(TranscriptMessage.User.text(request.message(), request.provenance()));
         List<McpTool> mcpTools = List.of();
         McpLease lease = null;
         var servers = McpServers.forAgent(config, agent.id());
