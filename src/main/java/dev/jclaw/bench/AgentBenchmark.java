@@ -42,6 +42,7 @@ public final class AgentBenchmark {
         try (ScriptedProviderServer provider = ScriptedProviderServer.start(request -> request.messages().getLast().toolResult() == null
                 ? ScriptedProviderServer.Reply.toolCall("echo__echo", "{\"message\":\"bench\"}")
                 : ScriptedProviderServer.Reply.text("done"))) {
+            provider.recording(0); // thousands of large requests: keeping them would be the benchmark's own leak
             Path config = dir.resolve("openclaw.json");
             StringBuilder args = new StringBuilder();
             for (String arg : mcpServer.subList(1, mcpServer.size())) args.append(args.isEmpty() ? "" : ", ").append('"').append(arg).append('"');

@@ -56,7 +56,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ScriptedProviderServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ScriptedProviderServer.class);
-    /** Requests kept for {@link #requests()}: enough for any test, bounded for long benchmarks. */
+    /** Requests kept for {@link #requests()} by default: enough for any test. */
     private static final int RECORDED = 1_000;
     /** How often a hanging reply probes whether the client is still there. */
     private static final long HEARTBEAT_MS = 20;
@@ -83,6 +83,7 @@ public final class ScriptedProviderServer implements AutoCloseable {
     private final AtomicLong responseIds = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ArrayDeque<ScriptedRequest> recorded = new ArrayDeque<>();
+    private volatile int recordLimit = RECORDED;
     private final Set<String> modelsSeen = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
 
     private ScriptedProviderServer(Script script) throws Exception {
@@ -107,6 +108,19 @@ public final class ScriptedProviderServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the scripted provider server: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Keeps at most {@code limit} requests for {@link #requests()}; 0 keeps none. Each holds its whole
+     * body (history and tool schemas), so benchmarks that send thousands of large requests keep none.
+     */
+    public ScriptedProviderServer recording(int limit) {
+        if (limit < 0) throw new IllegalArgumentException("recording limit must be >= 0, got " + limit);
+        recordLimit = limit;
+        synchronized (recorded) {
+            while (recorded.size() > limit) recorded.removeFirst();
+        }
+        return this;
     }
 
     /** Replaces the script for the requests that arrive from now on. */
@@ -139,7 +153,7 @@ public final class ScriptedProviderServer implements AutoCloseable {
         return requestCount.get();
     }
 
-    /** The last chat requests understood (at most 1000), oldest first. */
+    /** The last chat requests understood (at most the {@link #recording} limit, 1000 by default), oldest first. */
     public List<ScriptedRequest> requests() {
         synchronized (recorded) {
             return List.copyOf(recorded);
@@ -214,8 +228,10 @@ public final class ScriptedProviderServer implements AutoCloseable {
                 return;
             }
             synchronized (recorded) {
-                if (recorded.size() == RECORDED) recorded.removeFirst();
-                recorded.addLast(parsed);
+                if (recordLimit > 0) {
+                    if (recorded.size() >= recordLimit) recorded.removeFirst();
+                    recorded.addLast(parsed);
+                }
             }
             modelsSeen.add(parsed.model());
             Reply reply;

@@ -1,5 +1,6 @@
 package dev.jclaw.cli;
 
+import dev.jclaw.bench.A2aBenchmark;
 import dev.jclaw.bench.AgentBenchmark;
 import dev.jclaw.bench.McpBenchmark;
 import dev.jclaw.bench.SessionBenchmark;
@@ -12,7 +13,7 @@ import java.util.concurrent.Callable;
 
 /** {@code jclaw bench <what>}: the benchmarks whose results docs/BENCHMARKS.md records. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark on this host.",
-        subcommands = {BenchCommand.Spawn.class, BenchCommand.Sessions.class, BenchCommand.Mcp.class, BenchCommand.Agent.class})
+        subcommands = {BenchCommand.Spawn.class, BenchCommand.Sessions.class, BenchCommand.Mcp.class, BenchCommand.Agent.class, BenchCommand.A2a.class})
 final class BenchCommand {
 
     @Command(name = "spawn", mixinStandardHelpOptions = true,
@@ -127,6 +128,36 @@ final class BenchCommand {
             System.err.printf("bench agent: %d sessions × %d runs after %d warm-up, on %d cores%n", sessions, runs, warmup,
                     Runtime.getRuntime().availableProcessors());
             AgentBenchmark.print(AgentBenchmark.run(command, sessions, runs, warmup, System.err), System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "a2a", mixinStandardHelpOptions = true,
+            description = "sessions_send round trip across 9 agents with 9 warm MCP servers; processes and RSS before and after.")
+    static final class A2a implements Callable<Integer> {
+        @Option(names = "--sends", defaultValue = "1000", description = "Measured sends (default ${DEFAULT-VALUE}).")
+        int sends;
+
+        @Option(names = "--warmup", defaultValue = "300", description = "Unmeasured sends first (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @picocli.CommandLine.Parameters(paramLabel = "SERVER", arity = "0..*",
+                description = "The stdio MCP server started 9 times (default: the everything server from scripts/test-fixtures.sh).")
+        java.util.List<String> server;
+
+        @Override
+        public Integer call() throws Exception {
+            java.util.List<String> command = server;
+            if (command == null || command.isEmpty()) {
+                Path everything = Path.of(".cache/test-fixtures/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+                if (!java.nio.file.Files.exists(everything)) {
+                    System.err.println("jclaw bench a2a: give an MCP server command, or run scripts/test-fixtures.sh for the default one");
+                    return 2;
+                }
+                command = java.util.List.of("node", everything.toAbsolutePath().toString(), "stdio");
+            }
+            System.err.printf("bench a2a: %d sends after %d warm-up, on %d cores%n", sends, warmup, Runtime.getRuntime().availableProcessors());
+            A2aBenchmark.print(A2aBenchmark.run(command, sends, warmup, System.err), System.out);
             return 0;
         }
     }
