@@ -197,9 +197,16 @@ final class Run implements AutoCloseable, RunHandle {
             };
             error = status == RunResult.Status.ABORTED ? "the run was aborted: " + abortReason.get() : e.getMessage();
         } catch (RuntimeException e) {
-            status = RunResult.Status.ERROR;
-            error = "the run failed: " + e;
-            log.error("run {} of agent {} failed", runId, agent.id(), e);
+            if (aborted()) {
+                // The abort's interrupt broke whatever the run was doing (an interrupted file write throws): it was aborted, not failed.
+                status = RunResult.Status.ABORTED;
+                error = "the run was aborted: " + abortReason.get();
+                log.debug("run {} aborted during {}", runId, e.toString());
+            } else {
+                status = RunResult.Status.ERROR;
+                error = "the run failed: " + e;
+                log.error("run {} of agent {} failed", runId, agent.id(), e);
+            }
         }
         Thread.interrupted(); // an abort that arrived as the run finished must not leak into the thread's next use
         long durationMillis = (System.nanoTime() - started) / 1_000_000;

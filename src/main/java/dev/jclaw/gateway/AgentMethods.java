@@ -104,11 +104,15 @@ final class AgentMethods {
         call.ok(Json.map("runId", run.runId(), "sessionKey", run.handle().sessionKey(), "agentId", run.handle().agentId(),
                 "status", "accepted", "acceptedAt", run.startedAt()));
         run.result().whenComplete((result, failure) -> {
-            if (result != null) {
-                call.ok(finalPayload(run, result));
-            } else {
-                call.fail(new GatewayError(GatewayError.UNAVAILABLE, "agent run " + run.runId() + " failed: " + failure, null, false),
-                        Json.map("runId", run.runId(), "status", "error", "summary", String.valueOf(failure)));
+            try {
+                if (result != null) {
+                    call.ok(finalPayload(run, result));
+                } else {
+                    call.fail(new GatewayError(GatewayError.UNAVAILABLE, "agent run " + run.runId() + " failed: " + failure, null, false),
+                            Json.map("runId", run.runId(), "status", "error", "summary", String.valueOf(failure)));
+                }
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(AgentMethods.class).error("the final answer of run {} could not be sent", run.runId(), e);
             }
         });
         return Methods.ANSWERED;
@@ -128,39 +132,8 @@ final class AgentMethods {
         return claim;
     }
 
-    /**
-     * The final answer, as OpenClaw shapes it: status ok / error / timeout (an abort is a timeout with
-     * summary "aborted"), the reply as payloads, and meta with the model, usage and timing.
-     */
     static Map<String, Object> finalPayload(RunTracker.Tracked run, RunResult r) {
-        String status = switch (r.status()) {
-            case OK -> "ok";
-            case ERROR -> "error";
-            case TIMEOUT, ABORTED -> "timeout";
-        };
-        String summary = switch (r.status()) {
-            case OK -> "completed";
-            case ERROR -> "failed";
-            case TIMEOUT, ABORTED -> "aborted";
-        };
-        boolean aborted = r.status() == RunResult.Status.ABORTED;
-        String text = r.text() == null ? "" : r.text();
-        List<Map<String, Object>> payloads = new ArrayList<>();
-        if (!text.isEmpty()) payloads.add(Json.map("text", text, "mediaUrl", null));
-        else if (r.error() != null) payloads.add(Json.map("text", r.error(), "mediaUrl", null, "isError", true));
-        Map<String, Object> agentMeta = Json.map("agentId", r.agentId(), "sessionKey", r.sessionKey(), "provider", r.provider(),
-                "model", r.model(), "usage", Json.map("input", r.inputTokens(), "output", r.outputTokens(),
-                        "total", r.inputTokens() + r.outputTokens()), "turns", r.turns(), "toolCalls", r.toolCalls());
-        Map<String, Object> meta = Json.map("durationMs", r.durationMillis(), "agentMeta", agentMeta,
-                "finalAssistantVisibleText", text, "stopReason", r.stopReason(), "aborted", aborted,
-                "warnings", r.warnings().isEmpty() ? null : r.warnings());
-        Map<String, Object> payload = new LinkedHashMap<>(Json.map("runId", run.runId(), "status", status, "summary", summary));
-        if (r.status() != RunResult.Status.OK) {
-            payload.put("stopReason", aborted ? "aborted" : r.status() == RunResult.Status.TIMEOUT ? "timeout" : r.stopReason());
-            if (r.error() != null) payload.put("error", r.error());
-        }
-        payload.put("result", Json.map("payloads", payloads, "meta", meta));
-        return payload;
+        return RunPayloads.finalAnswer(r);
     }
 
     // ---- agent.wait ----

@@ -119,31 +119,41 @@ final class WsProbe implements AutoCloseable {
         return id;
     }
 
-    /** The next frame, whatever it is. */
+    /** The next frame not yet taken by {@link #next()}, whatever it is. */
     JsonNode next() throws InterruptedException {
         JsonNode frame = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         if (frame == null) throw new AssertionError("no frame within " + WAIT.toSeconds() + " s");
         return frame;
     }
 
-    /** The next frame matching, skipping others (they stay in {@link #seen()}). */
+    /** The first frame, of all received so far or to come, matching; waits for it. */
     JsonNode next(Predicate<JsonNode> wanted, Duration within) throws InterruptedException {
+        return nth(wanted, 1, within);
+    }
+
+    /** The n-th frame (from 1), of all received, matching; waits for it. */
+    JsonNode nth(Predicate<JsonNode> wanted, int n, Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         while (true) {
-            long left = deadline - System.nanoTime();
-            JsonNode frame = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
-            if (frame == null) throw new AssertionError("no matching frame within " + within.toSeconds() + " s; seen: " + tail());
-            if (wanted.test(frame)) return frame;
+            List<JsonNode> matching = seen.stream().filter(wanted).toList();
+            if (matching.size() >= n) return matching.get(n - 1);
+            if (System.nanoTime() > deadline) throw new AssertionError("no matching frame #" + n + " within " + within.toSeconds() + " s; seen: " + tail());
+            Thread.sleep(5);
         }
     }
 
-    /** The next response to {@code id}. */
-    JsonNode response(String id) throws InterruptedException {
-        return next(f -> "res".equals(f.path("type").asText()) && id.equals(f.path("id").asText()), WAIT);
+    private static Predicate<JsonNode> responseTo(String id) {
+        return f -> "res".equals(f.path("type").asText()) && id.equals(f.path("id").asText());
     }
 
+    /** The first response to {@code id}. */
+    JsonNode response(String id) throws InterruptedException {
+        return nth(responseTo(id), 1, WAIT);
+    }
+
+    /** The second response to {@code id} (the final answer of a two-phase method). */
     JsonNode response(String id, Duration within) throws InterruptedException {
-        return next(f -> "res".equals(f.path("type").asText()) && id.equals(f.path("id").asText()), within);
+        return nth(responseTo(id), 2, within);
     }
 
     /** Sends a request and returns its (first) response. */
