@@ -71,7 +71,7 @@ final class GatewayMetrics implements AutoCloseable {
     void connected(Peer peer) {
         connections.incrementAndGet();
         Counter.builder("jclaw.gateway.handshakes").tag("client", peer.clientId()).tag("mode", peer.clientMode())
-                .tag("auth", peer.authMethod()).description("Clients that completed the handshake").register(registry).increment();
+                .tag("auth", peer.authMethod()).tag("device", peer.deviceId() == null ? "none" : "verified").description("Clients that completed the handshake").register(registry).increment();
     }
 
     void disconnected() {
