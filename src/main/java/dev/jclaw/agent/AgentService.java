@@ -14,7 +14,10 @@ import dev.jclaw.provider.ModelClient;
 import dev.jclaw.routing.SessionKey;
 import dev.jclaw.session.SessionEntry;
 import dev.jclaw.session.SessionStore;
+import dev.jclaw.session.SessionReader;
 import dev.jclaw.tools.AgentServices;
+import dev.jclaw.tools.TurnHandle;
+import dev.jclaw.tools.TurnRequest;
 import dev.jclaw.tools.BuiltinTools;
 import dev.jclaw.tools.Tool;
 import dev.jclaw.tools.ToolContext;
@@ -311,6 +314,62 @@ public final class AgentService implements AutoCloseable {
     /** What built-in tools may ask of this layer. */
     private final class Services implements AgentServices {
         @Override
+        public JClawConfig config() {
+            return config.get();
+        }
+
+        @Override
+        public SessionReader sessions() {
+            return store;
+        }
+
+        @Override
+        public TurnHandle startTurn(TurnRequest turn) {
+            String lane = switch (turn.kind()) {
+                case NESTED -> Lanes.nested(turn.sessionKey().toString());
+                case SUBAGENT -> Lanes.SUBAGENT;
+            };
+            RunHandle run = start(new RunRequest(turn.agentId(), turn.sessionKey().toString(), turn.message(), lane,
+                    turn.extraSystemPrompt(), turn.timeout(), turn.ephemeral(),
+                    turn.spawnedBy() == null ? null : turn.spawnedBy().toString(), null, 0, turn.provenance(), null, turn.label()));
+            return new TurnHandle() {
+                private final java.util.concurrent.CompletableFuture<TurnOutcome> outcome = run.result()
+                        .thenApply(r -> new TurnOutcome(r.status().wire(), r.text(), r.error()));
+
+                @Override
+                public String runId() {
+                    return run.runId();
+                }
+
+                @Override
+                public String sessionKey() {
+                    return run.sessionKey();
+                }
+
+                @Override
+                public java.util.concurrent.CompletableFuture<TurnOutcome> outcome() {
+                    return outcome;
+                }
+
+                @Override
+                public boolean abort(String reason) {
+                    return run.abort(reason);
+                }
+            };
+        }
+
+        @Override
+        public int activeChildren(SessionKey parent) {
+            String key = parent.toString();
+            return (int) active.values().stream().filter(run -> key.equals(run.spawnedBy())).count();
+        }
+
+        @Override
+        public void deleteSession(SessionKey key) throws InterruptedException {
+            AgentService.this.deleteSession(key, false);
+        }
+
+        @Override
         public Map<String, Object> sessionStatus(SessionKey key) {
             Map<String, Object> status = new LinkedHashMap<>();
             Optional<SessionEntry> entry = store.get(key);
@@ -323,6 +382,8 @@ public final class AgentService implements AutoCloseable {
                 status.put("updatedAt", e.updatedAt().toString());
                 status.put("inputTokens", e.tokens().input());
                 status.put("outputTokens", e.tokens().output());
+                if (e.label() != null) status.put("label", e.label());
+                if (e.spawnedBy() != null) status.put("spawnedBy", e.spawnedBy());
                 if (e.modelOverride() != null) status.put("model", e.providerOverride() + "/" + e.modelOverride());
             });
             return status;

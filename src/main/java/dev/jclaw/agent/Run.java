@@ -133,6 +133,11 @@ final class Run implements AutoCloseable, RunHandle {
         return true;
     }
 
+    /** The session that spawned this run's session, or null. */
+    String spawnedBy() {
+        return request.spawnedBy();
+    }
+
     boolean aborted() {
         return abortReason.get() != null;
     }
@@ -197,16 +202,13 @@ final class Run implements AutoCloseable, RunHandle {
             };
             error = status == RunResult.Status.ABORTED ? "the run was aborted: " + abortReason.get() : e.getMessage();
         } catch (RuntimeException e) {
-            if (aborted()) {
-                // The abort's interrupt broke whatever the run was doing (an interrupted file write throws): it was aborted, not failed.
-                status = RunResult.Status.ABORTED;
-                error = "the run was aborted: " + abortReason.get();
-                log.debug("run {} aborted during {}", runId, e.toString());
-            } else {
-                status = RunResult.Status.ERROR;
-                error = "the run failed: " + e;
-                log.error("run {} of agent {} failed", runId, agent.id(), e);
-            }
+            status = RunResult.Status.ERROR;
+            error = "the run failed: " + e.getMessage();
+            if (!aborted()) log.error("run {} of agent {} failed", runId, agent.id(), e);
+        }
+        if (aborted() && status != RunResult.Status.OK) { // an abort may surface as any failure of what it interrupted
+            status = RunResult.Status.ABORTED;
+            error = "the run was aborted: " + abortReason.get();
         }
         Thread.interrupted(); // an abort that arrived as the run finished must not leak into the thread's next use
         long durationMillis = (System.nanoTime() - started) / 1_000_000;
@@ -227,7 +229,14 @@ final class Run implements AutoCloseable, RunHandle {
 
     private LoopOutcome loop() throws InterruptedException {
         SessionEntry entry = service.store().getOrCreate(key, newSession());
-        append(TranscriptMessage.User.text(request.message()));
+        if (request.label() != null && entry.label() == null) {
+            try {
+                entry = service.store().setLabel(key, request.label());
+            } catch (RuntimeException e) {
+                warnings.add("label \"" + request.label() + "\" not set: " + e.getMessage());
+            }
+        }
+        append(TranscriptMessage.User.text(request.message(), request.provenance()));
         List<McpTool> mcpTools = List.of();
         McpLease lease = null;
         var servers = McpServers.forAgent(config, agent.id());

@@ -21,10 +21,11 @@ import java.util.Map;
  * @param maxTurns          model turns at most before the run stops
  * @param provenance        where the message came from (e.g. {@code {kind: inter_session, sourceSessionKey}}), or empty
  * @param listener          receives this run's events in addition to the service's listeners, or null
+ * @param label             a label for the session if it has none (unique per agent), or null
  */
 public record RunRequest(String agentId, String sessionKey, String message, String lane, String extraSystemPrompt,
                          Duration timeout, boolean ephemeral, String spawnedBy, String model, int maxTurns,
-                         Map<String, Object> provenance, RunEventListener listener) {
+                         Map<String, Object> provenance, RunEventListener listener, String label) {
     /** Ten minutes, OpenClaw's default for an agent run. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(600);
     /** A runaway tool loop stops here. */
@@ -39,46 +40,50 @@ public record RunRequest(String agentId, String sessionKey, String message, Stri
     }
 
     public static RunRequest of(String agentId, String message) {
-        return new RunRequest(agentId, null, message, null, null, null, false, null, null, 0, null, null);
+        return new RunRequest(agentId, null, message, null, null, null, false, null, null, 0, null, null, null);
     }
 
     public RunRequest withSessionKey(String sessionKey) {
-        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener);
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
     }
 
     public RunRequest withLane(String lane) {
-        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener);
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
     }
 
     public RunRequest withExtraSystemPrompt(String extraSystemPrompt) {
-        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener);
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
     }
 
     public RunRequest withTimeout(Duration timeout) {
-        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener);
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
     }
 
     public RunRequest withEphemeral(boolean ephemeral) {
-        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener);
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
     }
 
     public RunRequest withSpawnedBy(String spawnedBy) {
-        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener);
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
     }
 
     public RunRequest withModel(String model) {
-        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener);
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
     }
 
     public RunRequest withMaxTurns(int maxTurns) {
-        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener);
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
     }
 
     public RunRequest withProvenance(Map<String, Object> provenance) {
-        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener);
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
+    }
+
+    public RunRequest withLabel(String label) {
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
     }
 
     public RunRequest withListener(RunEventListener listener) {
-        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener);
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
     }
 }

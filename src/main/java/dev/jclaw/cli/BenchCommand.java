@@ -1,5 +1,6 @@
 package dev.jclaw.cli;
 
+import dev.jclaw.bench.AgentBenchmark;
 import dev.jclaw.bench.McpBenchmark;
 import dev.jclaw.bench.SessionBenchmark;
 import dev.jclaw.bench.SpawnBenchmark;
@@ -11,7 +12,7 @@ import java.util.concurrent.Callable;
 
 /** {@code jclaw bench <what>}: the benchmarks whose results docs/BENCHMARKS.md records. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark on this host.",
-        subcommands = {BenchCommand.Spawn.class, BenchCommand.Sessions.class, BenchCommand.Mcp.class})
+        subcommands = {BenchCommand.Spawn.class, BenchCommand.Sessions.class, BenchCommand.Mcp.class, BenchCommand.Agent.class})
 final class BenchCommand {
 
     @Command(name = "spawn", mixinStandardHelpOptions = true,
@@ -92,6 +93,40 @@ final class BenchCommand {
             System.err.printf("bench mcp: %s, %d calls after %d warm-up, on %d cores%n", String.join(" ", command), iterations, warmup,
                     Runtime.getRuntime().availableProcessors());
             McpBenchmark.print(McpBenchmark.run(command, tool, iterations, warmup, cold, System.err), System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "agent", mixinStandardHelpOptions = true,
+            description = "Agent runs per second (one MCP tool call each) with an instant scripted provider, many sessions at once.")
+    static final class Agent implements Callable<Integer> {
+        @Option(names = "--sessions", defaultValue = "100", description = "Sessions running at once (default ${DEFAULT-VALUE}).")
+        int sessions;
+
+        @Option(names = "--runs", defaultValue = "20", description = "Runs per session (default ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--warmup", defaultValue = "300", description = "Unmeasured runs first (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @picocli.CommandLine.Parameters(paramLabel = "SERVER", arity = "0..*",
+                description = "The stdio MCP server offering echo (default: the everything server from scripts/test-fixtures.sh).")
+        java.util.List<String> server;
+
+        @Override
+        public Integer call() throws Exception {
+            java.util.List<String> command = server;
+            if (command == null || command.isEmpty()) {
+                Path everything = Path.of(".cache/test-fixtures/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+                if (!java.nio.file.Files.exists(everything)) {
+                    System.err.println("jclaw bench agent: give an MCP server command, or run scripts/test-fixtures.sh for the default one");
+                    return 2;
+                }
+                command = java.util.List.of("node", everything.toAbsolutePath().toString(), "stdio");
+            }
+            System.err.printf("bench agent: %d sessions × %d runs after %d warm-up, on %d cores%n", sessions, runs, warmup,
+                    Runtime.getRuntime().availableProcessors());
+            AgentBenchmark.print(AgentBenchmark.run(command, sessions, runs, warmup, System.err), System.out);
             return 0;
         }
     }

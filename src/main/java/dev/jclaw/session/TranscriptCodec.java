@@ -61,6 +61,7 @@ final class TranscriptCodec {
                 out.put("role", "user");
                 if (user.content().size() == 1 && user.content().getFirst() instanceof Content.Text text) out.put("content", text.text());
                 else out.set("content", encode(user.content()));
+                if (!user.provenance().isEmpty()) out.set("provenance", JSON.valueToTree(user.provenance()));
             }
             case TranscriptMessage.Assistant a -> {
                 out.put("role", "assistant");
@@ -111,13 +112,18 @@ final class TranscriptCodec {
     static TranscriptMessage decode(JsonNode message) {
         String role = message.path("role").asText();
         return switch (role) {
-            case "user" -> new TranscriptMessage.User(content(message.get("content")));
+            case "user" -> new TranscriptMessage.User(content(message.get("content")), provenance(message.get("provenance")));
             case "assistant" -> new TranscriptMessage.Assistant(content(message.get("content")), text(message, "provider"),
                     text(message, "model"), usage(message.get("usage")), text(message, "stopReason"));
             case "toolResult" -> new TranscriptMessage.ToolResult(text(message, "toolCallId"), text(message, "toolName"),
                     content(message.get("content")), message.path("isError").asBoolean(false));
             default -> new TranscriptMessage.Unknown(role, message.toString());
         };
+    }
+
+    private static java.util.Map<String, Object> provenance(JsonNode node) {
+        if (node == null || !node.isObject()) return java.util.Map.of();
+        return JSON.convertValue(node, new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() { });
     }
 
     private static List<Content> content(JsonNode content) {

@@ -10,14 +10,28 @@ import java.util.Map;
  */
 public sealed interface TranscriptMessage {
 
-    /** {@code {role: "user", content}}; text content may be written as a plain string. */
-    record User(List<Content> content) implements TranscriptMessage {
+    /**
+     * {@code {role: "user", content, provenance?}}; text content may be written as a plain string.
+     *
+     * @param provenance where the message came from when not from the session's own user (e.g.
+     *                   {@code {kind: "inter_session", sourceSessionKey}}); empty otherwise
+     */
+    record User(List<Content> content, Map<String, Object> provenance) implements TranscriptMessage {
         public User {
             content = List.copyOf(content);
+            provenance = provenance == null ? Map.of() : Map.copyOf(provenance);
+        }
+
+        public User(List<Content> content) {
+            this(content, Map.of());
         }
 
         public static User text(String text) {
-            return new User(List.of(new Content.Text(text)));
+            return new User(List.of(new Content.Text(text)), Map.of());
+        }
+
+        public static User text(String text, Map<String, Object> provenance) {
+            return new User(List.of(new Content.Text(text)), provenance);
         }
     }
 

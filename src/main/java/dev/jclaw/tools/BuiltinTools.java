@@ -32,6 +32,10 @@ public final class BuiltinTools {
 
     public BuiltinTools() {
         add(new SessionStatusTool());
+        add(new SessionsListTool());
+        add(new SessionsHistoryTool());
+        add(new SessionsSendTool());
+        add(new SessionsSpawnTool());
     }
 
     private void add(Tool tool) {
