@@ -18,7 +18,7 @@ class HttpTest extends GatewayTestSupport {
         return """
                 {
                   agents: { list: [ { id: "a", default: true, model: "mock/echo" }, { id: "b", model: "mock/echo" } ] },
-                  models: { providers: { mock: { baseUrl: "http://127.0.0.1:9/v1", api: "openai-completions", models: [ { id: "echo" } ] } } },
+                  models: { providers: { mock: { baseUrl: "${PROVIDER}", apiKey: "test", api: "openai-completions", models: [ { id: "echo" } ] } } },
                   mcp: { servers: { fake: { command: "node", args: [ "%s" ], scope: "session" } } },
                   gateway: { auth: { mode: "token", token: "%s" } }
                 }
@@ -80,7 +80,7 @@ class HttpTest extends GatewayTestSupport {
         assertThat(body.path("object").asText()).isEqualTo("chat.completion");
         assertThat(body.path("choices").get(0).path("message").path("content").asText()).isEqualTo("echo: ping");
         assertThat(body.path("model").asText()).isEqualTo("openclaw/b");
-        assertThat(body.path("usage").path("completion_tokens").asInt()).isEqualTo(5);
+        assertThat(body.path("usage").path("completion_tokens").asInt()).isPositive();
 
         HttpResponse<String> badModel = post("/v1/chat/completions", TOKEN, "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         assertThat(badModel.statusCode()).isEqualTo(400);

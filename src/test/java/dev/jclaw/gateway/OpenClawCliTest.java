@@ -111,7 +111,7 @@ class OpenClawCliTest extends GatewayTestSupport {
         // device identity, then every command sends it.
         start("""
                 { agents: { list: [ { id: "a", default: true, model: "mock/echo" } ] },
-                  models: { providers: { mock: { baseUrl: "http://127.0.0.1:9/v1", api: "openai-completions", models: [ { id: "echo" } ] } } },
+                  models: { providers: { mock: { baseUrl: "${PROVIDER}", apiKey: "test", api: "openai-completions", models: [ { id: "echo" } ] } } },
                   gateway: { auth: { mode: "none" } } }
                 """, o -> o);
         Map<String, String> noToken = Map.of("OPENCLAW_GATEWAY_TOKEN", "");
