@@ -7,6 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The open connections, capped, and broadcasting to the ones past their handshake. */
 final class Clients {
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    /** Characters queued for all connections together (see {@link GatewayOptions.Limits#maxBufferedTotal()}). */
+    final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
     private final int max;
 
     Clients(int max) {

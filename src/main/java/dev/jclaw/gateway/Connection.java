@@ -37,16 +37,22 @@ import java.util.concurrent.atomic.AtomicReference;
  * Inbound, Jetty delivers text in fragments of at most 64 KiB; they are gathered up to the
  * payload limit (64 KiB before {@code connect}, 25 MiB after), and the rest of an oversize message
  * is dropped as it arrives, so a huge frame costs the limit, and the client gets an error naming
- * it. Requests run on virtual threads, at most {@link #MAX_IN_FLIGHT} at once per connection.
+ * it. Reading is demand-driven: the next frame is read only once the previous one has been handed
+ * on, the handshake is done, or a request has one of the connection's {@link #MAX_IN_FLIGHT}
+ * permits; a client that floods requests is slowed by TCP, not answered with more threads. Every
+ * request (and the handshake, which reads the store) runs on a virtual thread of its own, never on
+ * Jetty's I/O threads.
  * <p>
  * The close frame is sent once (CAS on {@code closeSent}); every way of ending — the client's close,
  * a refused handshake, a slow consumer, the gateway's shutdown — ends in {@link #run()}'s finally,
  * which unregisters the connection.
  */
-public final class Connection implements Session.Listener.AutoDemanding {
+public final class Connection implements Session.Listener {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
-    /** Requests of one connection running at once; more are answered UNAVAILABLE (retryable). */
+    /** Requests of one connection running at once; the next frame is read when one ends. */
     static final int MAX_IN_FLIGHT = 64;
+    /** Below this a client is never cut for the shared budget: the budget is taken back from the biggest queues. */
+    private static final long SHARE_FLOOR = 256 * 1024;
     /** How long a close frame may wait for the peer's echo before the socket is dropped (OpenClaw: 1 s). */
     private static final long CLOSE_GRACE_MILLIS = 1_000;
     private static final JsonFactory PREFIX_PARSER = new JsonFactory();
@@ -98,6 +104,7 @@ public final class Connection implements Session.Listener.AutoDemanding {
             return;
         }
         writer = Thread.ofVirtual().name("jclaw-ws-" + connId).start(this::run);
+        session.demand();
         enqueue(Json.event("connect.challenge", Json.write(Json.map("nonce", nonce, "ts", System.currentTimeMillis(),
                 "capabilities", java.util.List.of())), null));
         gateway.schedule(gateway.options().limits().handshakeTimeout(), () -> {
@@ -123,7 +130,10 @@ public final class Connection implements Session.Listener.AutoDemanding {
         } else {
             inbound.append(fragment);
         }
-        if (!last) return;
+        if (!last) {
+            session.demand();
+            return;
+        }
         String text = inbound.toString();
         inbound.setLength(0);
         inbound.trimToSize();
@@ -138,6 +148,7 @@ public final class Connection implements Session.Listener.AutoDemanding {
     @Override
     public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
         callback.succeed();
+        session.demand();
         gateway.metrics().rejected("binary");
         String problem = "binary frames are not part of the protocol: send JSON text frames";
         if (state.get() != State.OPEN) {
@@ -161,11 +172,13 @@ public final class Connection implements Session.Listener.AutoDemanding {
 
     // ---- inbound ----
 
+    /** One whole message; reading resumes (demand) once it is handed on. */
     private void receive(String text) {
         JsonNode frame;
         try {
             frame = Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
+            session.demand();
             gateway.metrics().rejected("not_json");
             String problem = "frame is not JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr();
@@ -175,6 +188,7 @@ public final class Connection implements Session.Listener.AutoDemanding {
         String id = frame.isObject() && frame.path("id").isTextual() && !frame.get("id").asText().isEmpty() ? frame.get("id").asText() : null;
         String problem = frameProblem(frame, id);
         if (problem != null) {
+            session.demand();
             gateway.metrics().rejected("invalid_frame");
             refuse(id, "invalid request frame: " + problem);
             return;
@@ -188,26 +202,40 @@ public final class Connection implements Session.Listener.AutoDemanding {
                 close(1008, "invalid handshake: first request must be connect");
                 return;
             }
-            handshake(id, params);
+            // The hello reads the store: off Jetty's thread; the next frame is read once the handshake is done.
+            Thread.ofVirtual().name("jclaw-connect-" + connId).start(() -> {
+                try {
+                    handshake(id, params);
+                } finally {
+                    demand();
+                }
+            });
             return;
         }
         if (state.get() != State.OPEN) return;
         if (method.equals("connect")) {
+            session.demand();
             enqueue(Json.error(id, GatewayError.invalid("connect was already accepted on this connection")));
-            return;
-        }
-        if (!inFlight.tryAcquire()) {
-            enqueue(Json.error(id, new GatewayError(GatewayError.UNAVAILABLE, "too many requests in flight on this connection ("
-                    + MAX_IN_FLIGHT + "); wait for answers before sending more", null, true)));
             return;
         }
         Thread.ofVirtual().name("jclaw-req-" + method).start(() -> {
             try {
+                inFlight.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                demand(); // this request holds a permit: the next one may be read
                 gateway.methods().dispatch(this, id, method, params);
             } finally {
                 inFlight.release();
             }
         });
+    }
+
+    private void demand() {
+        Session s = session;
+        if (s != null && state.get() != State.CLOSED && s.isOpen()) s.demand();
     }
 
     /** What is wrong with a request frame's envelope, or null. */
@@ -232,6 +260,7 @@ public final class Connection implements Session.Listener.AutoDemanding {
     }
 
     private void oversize(String head, long length, int limit) {
+        demand();
         gateway.metrics().rejected("oversize");
         String id = idFromPrefix(head);
         String problem = "frame too large: " + length + " characters exceed the limit of " + limit
@@ -305,24 +334,40 @@ public final class Connection implements Session.Listener.AutoDemanding {
 
     private void enqueue(String frame) {
         if (state.get() == State.CLOSED || closeSent.get()) return;
+        GatewayOptions.Limits limits = gateway.options().limits();
         synchronized (enqueueLock) {
             long before = queued.get();
-            if (before > 0 && before + frame.length() > gateway.options().limits().maxBufferedBytes()) {
-                slowConsumer(before + frame.length());
+            boolean overOwn = before > 0 && before + frame.length() > limits.maxBufferedBytes();
+            boolean overAll = before > SHARE_FLOOR && gateway.clients().queued.get() + frame.length() > limits.maxBufferedTotal();
+            if (overOwn || overAll) {
+                slowConsumer(before + frame.length(), overAll && !overOwn);
                 return;
             }
             queued.addAndGet(frame.length());
+            gateway.clients().queued.addAndGet(frame.length());
             outbox.add(frame);
         }
     }
 
-    private void slowConsumer(long wouldQueue) {
+    /** Drops whatever is queued, counting exactly what it removed (the writer accounts for the frame it holds). */
+    private void dropQueued() {
+        synchronized (enqueueLock) {
+            long dropped = 0;
+            for (Object next; (next = outbox.poll()) != null; ) {
+                if (next instanceof String frame) dropped += frame.length();
+            }
+            queued.addAndGet(-dropped);
+            gateway.clients().queued.addAndGet(-dropped);
+        }
+    }
+
+    private void slowConsumer(long wouldQueue, boolean sharedBudget) {
         gateway.metrics().slowConsumer();
-        log.warn("connection {} ({}) cut off as a slow consumer: {} characters would be queued, the limit is {}", connId,
+        log.warn("connection {} ({}) cut off as a slow consumer: {} characters would be queued, the limit is {}{}", connId,
                 peer == null ? "before connect" : peer.clientId() + "/" + peer.clientMode(), wouldQueue,
-                gateway.options().limits().maxBufferedBytes());
-        outbox.clear();
-        queued.set(0);
+                gateway.options().limits().maxBufferedBytes(), sharedBudget ? " (and all clients together hold more than "
+                        + gateway.options().limits().maxBufferedTotal() + ")" : "");
+        dropQueued();
         closeNow(1008, "slow consumer");
     }
 
@@ -366,6 +411,7 @@ public final class Connection implements Session.Listener.AutoDemanding {
                 }
                 String frame = (String) next;
                 queued.addAndGet(-frame.length());
+                gateway.clients().queued.addAndGet(-frame.length());
                 if (!write(s -> {
                     CompletableFuture<Void> done = new CompletableFuture<>();
                     s.sendText(frame, Callback.from(() -> done.complete(null), done::completeExceptionally));
@@ -396,7 +442,7 @@ public final class Connection implements Session.Listener.AutoDemanding {
             gateway.metrics().slowConsumer();
             log.warn("connection {}: a frame was not written within {} s; cut off as a slow consumer", connId,
                     gateway.options().limits().sendTimeout().toSeconds());
-            outbox.clear();
+            dropQueued();
             closeNow(1008, "slow consumer");
             return false;
         } catch (ExecutionException e) {
@@ -411,8 +457,7 @@ public final class Connection implements Session.Listener.AutoDemanding {
         if (before == State.CLOSED) return;
         gateway.clients().remove(this);
         if (before == State.OPEN) gateway.metrics().disconnected();
-        outbox.clear();
-        queued.set(0);
+        dropQueued();
         Thread w = writer;
         if (w != null && w != Thread.currentThread()) w.interrupt();
     }

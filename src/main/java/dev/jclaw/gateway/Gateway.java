@@ -6,6 +6,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
@@ -106,8 +107,14 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void listen() {
-        VirtualThreadPool pool = new VirtualThreadPool();
+        // Platform threads for Jetty's selector and non-blocking work, virtual threads for everything that blocks
+        // (handlers, WebSocket callbacks): a busy virtual thread can then never starve the selector.
+        QueuedThreadPool pool = new QueuedThreadPool(8, 2);
         pool.setName("jclaw-http");
+        pool.setReservedThreads(0);
+        VirtualThreadPool virtual = new VirtualThreadPool();
+        virtual.setName("jclaw-http-v");
+        pool.setVirtualThreadsExecutor(virtual);
         server = new Server(pool, new ScheduledExecutorScheduler("jclaw-http-scheduler", true, 1), null);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);

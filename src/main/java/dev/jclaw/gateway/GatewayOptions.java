@@ -30,30 +30,42 @@ public record GatewayOptions(String host, int port, GatewayConfig.AuthMode authM
      * @param maxPreauthPayload the largest frame before {@code connect} succeeds (OpenClaw: 64 KiB)
      * @param maxBufferedBytes  frames queued for one client at most; past it the client is cut off as a
      *                          slow consumer (close 1008), so a client that stops reading costs at most this
+     * @param maxBufferedTotal  frames queued for all clients together at most: past it, a client with more
+     *                          than 256 KiB queued is cut off too, so many slow clients cannot exhaust the heap
      * @param handshakeTimeout  how long a connection may take to send a valid {@code connect}
      * @param pingInterval      an empty WebSocket ping this often keeps idle connections and NATs alive
      * @param sendTimeout       one frame not written within this is a stalled client, cut off as slow
      * @param maxConnections    open WebSocket connections at most; more are refused with 1013
      */
-    public record Limits(int maxPayload, int maxPreauthPayload, long maxBufferedBytes, Duration handshakeTimeout, Duration pingInterval,
-                         Duration sendTimeout, int maxConnections) {
-        public static final Limits DEFAULT = new Limits(25 * 1024 * 1024, 64 * 1024, 16L * 1024 * 1024, Duration.ofSeconds(10),
-                Duration.ofSeconds(25), Duration.ofSeconds(30), 1024);
+    public record Limits(int maxPayload, int maxPreauthPayload, long maxBufferedBytes, long maxBufferedTotal, Duration handshakeTimeout,
+                         Duration pingInterval, Duration sendTimeout, int maxConnections) {
+        /** A quarter of the heap, within 32..256 MiB, for all clients' queued frames. */
+        static final long DEFAULT_TOTAL = Math.min(256L << 20, Math.max(32L << 20, Runtime.getRuntime().maxMemory() / 4));
+        public static final Limits DEFAULT = new Limits(25 * 1024 * 1024, 64 * 1024, 8L * 1024 * 1024, DEFAULT_TOTAL,
+                Duration.ofSeconds(10), Duration.ofSeconds(25), Duration.ofSeconds(30), 512);
 
         public Limits withMaxBufferedBytes(long bytes) {
-            return new Limits(maxPayload, maxPreauthPayload, bytes, handshakeTimeout, pingInterval, sendTimeout, maxConnections);
+            return new Limits(maxPayload, maxPreauthPayload, bytes, maxBufferedTotal, handshakeTimeout, pingInterval, sendTimeout, maxConnections);
+        }
+
+        public Limits withMaxBufferedTotal(long bytes) {
+            return new Limits(maxPayload, maxPreauthPayload, maxBufferedBytes, bytes, handshakeTimeout, pingInterval, sendTimeout, maxConnections);
         }
 
         public Limits withMaxPayload(int bytes) {
-            return new Limits(bytes, maxPreauthPayload, maxBufferedBytes, handshakeTimeout, pingInterval, sendTimeout, maxConnections);
+            return new Limits(bytes, maxPreauthPayload, maxBufferedBytes, maxBufferedTotal, handshakeTimeout, pingInterval, sendTimeout, maxConnections);
         }
 
         public Limits withHandshakeTimeout(Duration timeout) {
-            return new Limits(maxPayload, maxPreauthPayload, maxBufferedBytes, timeout, pingInterval, sendTimeout, maxConnections);
+            return new Limits(maxPayload, maxPreauthPayload, maxBufferedBytes, maxBufferedTotal, timeout, pingInterval, sendTimeout, maxConnections);
         }
 
         public Limits withSendTimeout(Duration timeout) {
-            return new Limits(maxPayload, maxPreauthPayload, maxBufferedBytes, handshakeTimeout, pingInterval, timeout, maxConnections);
+            return new Limits(maxPayload, maxPreauthPayload, maxBufferedBytes, maxBufferedTotal, handshakeTimeout, pingInterval, timeout, maxConnections);
+        }
+
+        public Limits withMaxConnections(int connections) {
+            return new Limits(maxPayload, maxPreauthPayload, maxBufferedBytes, maxBufferedTotal, handshakeTimeout, pingInterval, sendTimeout, connections);
         }
     }
 

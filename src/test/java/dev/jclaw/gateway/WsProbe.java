@@ -9,7 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -25,19 +27,34 @@ import java.util.function.Predicate;
 final class WsProbe implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Duration WAIT = Duration.ofSeconds(10);
+    /** One client for all probes: its selector thread is shared, as a browser's would be. */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
-    private final List<JsonNode> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Every frame received, in order; guarded by itself, which is notified on each arrival. */
+    private final List<JsonNode> seen = new ArrayList<>();
+    /** Responses by request id, so waiting for one does not scan every event. */
+    private final Map<String, List<JsonNode>> responses = new HashMap<>();
     final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     final CompletableFuture<String> closeReason = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private final AtomicLong ids = new AtomicLong();
     private final boolean reading;
+    private final boolean keepEvents;
+    /** Lean probes count events and check their seq on arrival instead of keeping them. */
+    final AtomicLong events = new AtomicLong();
+    final AtomicLong seqGaps = new AtomicLong();
+    private long lastSeq;
     final WebSocket socket;
 
     private WsProbe(URI url, boolean reading) throws Exception {
+        this(url, reading, true);
+    }
+
+    private WsProbe(URI url, boolean reading, boolean keepEvents) throws Exception {
         this.reading = reading;
-        this.socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT).buildAsync(url, new WebSocket.Listener() {
+        this.keepEvents = keepEvents;
+        this.socket = HTTP.newWebSocketBuilder().connectTimeout(WAIT).buildAsync(url, new WebSocket.Listener() {
             @Override
             public void onOpen(WebSocket webSocket) {
                 if (WsProbe.this.reading) webSocket.request(1);
@@ -47,14 +64,31 @@ final class WsProbe implements AutoCloseable {
             public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
                 partial.append(data);
                 if (last) {
+                    JsonNode frame;
                     try {
-                        JsonNode frame = JSON.readTree(partial.toString());
-                        seen.add(frame);
-                        frames.add(frame);
+                        frame = JSON.readTree(partial.toString());
                     } catch (Exception e) {
-                        frames.add(JSON.createObjectNode().put("unparsable", partial.toString()));
+                        frame = JSON.createObjectNode().put("unparsable", partial.toString());
                     }
                     partial.setLength(0);
+                    if (!keepEvents && "event".equals(frame.path("type").asText())) {
+                        events.incrementAndGet();
+                        if (frame.has("seq")) {
+                            long seq = frame.get("seq").asLong();
+                            if (seq != lastSeq + 1) seqGaps.incrementAndGet();
+                            lastSeq = seq;
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+                    synchronized (seen) {
+                        seen.add(frame);
+                        if ("res".equals(frame.path("type").asText())) {
+                            responses.computeIfAbsent(frame.path("id").asText(), k -> new ArrayList<>()).add(frame);
+                        }
+                        seen.notifyAll();
+                    }
+                    if (keepEvents) frames.add(frame);
                 }
                 webSocket.request(1);
                 return null;
@@ -91,6 +125,14 @@ final class WsProbe implements AutoCloseable {
         if (!"connect.challenge".equals(challenge.path("event").asText())) throw new AssertionError("no challenge first: " + challenge);
         JsonNode hello = probe.response(probe.request("connect", connectParams(token, scopes.length == 0
                 ? new String[] {"operator.admin"} : scopes)));
+        if (!hello.path("ok").asBoolean()) throw new AssertionError("connect refused: " + hello);
+        return probe;
+    }
+
+    /** Like {@link #connected} but keeping only responses: events are counted and their seq checked as they come. */
+    static WsProbe lean(URI url, String token, String... scopes) throws Exception {
+        WsProbe probe = new WsProbe(url, true, false);
+        JsonNode hello = probe.response(probe.request("connect", connectParams(token, scopes)));
         if (!hello.path("ok").asBoolean()) throw new AssertionError("connect refused: " + hello);
         return probe;
     }
@@ -134,26 +176,42 @@ final class WsProbe implements AutoCloseable {
     /** The n-th frame (from 1), of all received, matching; waits for it. */
     JsonNode nth(Predicate<JsonNode> wanted, int n, Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
-        while (true) {
-            List<JsonNode> matching = seen.stream().filter(wanted).toList();
-            if (matching.size() >= n) return matching.get(n - 1);
-            if (System.nanoTime() > deadline) throw new AssertionError("no matching frame #" + n + " within " + within.toSeconds() + " s; seen: " + tail());
-            Thread.sleep(5);
+        int scanned = 0;
+        int found = 0;
+        synchronized (seen) {
+            while (true) {
+                for (; scanned < seen.size(); scanned++) {
+                    if (wanted.test(seen.get(scanned)) && ++found == n) return seen.get(scanned);
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) throw new AssertionError("no matching frame #" + n + " within " + within.toSeconds() + " s; seen: " + tail());
+                TimeUnit.NANOSECONDS.timedWait(seen, left);
+            }
         }
     }
 
-    private static Predicate<JsonNode> responseTo(String id) {
-        return f -> "res".equals(f.path("type").asText()) && id.equals(f.path("id").asText());
+    /** The n-th response to {@code id}. */
+    private JsonNode nthResponse(String id, int n, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        synchronized (seen) {
+            while (true) {
+                List<JsonNode> answers = responses.getOrDefault(id, List.of());
+                if (answers.size() >= n) return answers.get(n - 1);
+                long left = deadline - System.nanoTime();
+                if (left <= 0) throw new AssertionError("no response #" + n + " to " + id + " within " + within.toSeconds() + " s; seen: " + tail());
+                TimeUnit.NANOSECONDS.timedWait(seen, left);
+            }
+        }
     }
 
     /** The first response to {@code id}. */
     JsonNode response(String id) throws InterruptedException {
-        return nth(responseTo(id), 1, WAIT);
+        return nthResponse(id, 1, WAIT);
     }
 
     /** The second response to {@code id} (the final answer of a two-phase method). */
     JsonNode response(String id, Duration within) throws InterruptedException {
-        return nth(responseTo(id), 2, within);
+        return nthResponse(id, 2, within);
     }
 
     /** Sends a request and returns its (first) response. */
@@ -162,11 +220,13 @@ final class WsProbe implements AutoCloseable {
     }
 
     List<JsonNode> seen() {
-        return new ArrayList<>(seen);
+        synchronized (seen) {
+            return new ArrayList<>(seen);
+        }
     }
 
     private String tail() {
-        List<JsonNode> all = seen();
+        List<JsonNode> all = new ArrayList<>(seen);
         return all.subList(Math.max(0, all.size() - 5), all.size()).toString();
     }
 
