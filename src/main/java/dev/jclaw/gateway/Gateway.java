@@ -107,6 +107,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void listen() {
+        // Jetty sizes its padded counters by asking the JMX platform server whether oops are compressed; starting
+        // JMX costs ~100 classes and some MiB at every start. References are 4 bytes under a heap below 32 GiB.
+        if (System.getProperty("org.eclipse.jetty.util.referencesPerCacheLine") == null) {
+            System.setProperty("org.eclipse.jetty.util.referencesPerCacheLine", Runtime.getRuntime().maxMemory() < (32L << 30) ? "16" : "8");
+        }
         // Platform threads for Jetty's selector and non-blocking work, virtual threads for everything that blocks
         // (handlers, WebSocket callbacks): a busy virtual thread can then never starve the selector.
         QueuedThreadPool pool = new QueuedThreadPool(8, 2);

@@ -22,13 +22,15 @@ import java.util.function.Supplier;
 /**
  * The Prometheus registry every layer writes to, plus the gateway's own meters: connections, refused
  * frames by reason, slow consumers cut off, requests by method and outcome, lanes (read at scrape
- * time, as lanes come and go), and the JVM's.
+ * time, as lanes come and go), and the JVM's. The JVM's meters are bound at the first scrape: they
+ * start the JMX platform server, a cost of start-up time and memory a gateway nobody scrapes
+ * should not pay (GC pauses before the first scrape are not counted).
  */
 final class GatewayMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicInteger connections = new AtomicInteger();
     private final Counter slowConsumers;
-    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private volatile JvmGcMetrics gc;
     private volatile Supplier<List<Lanes.LaneStatus>> lanes = List::of;
     private final MultiGauge laneActive;
     private final MultiGauge laneWaiting;
@@ -42,13 +44,19 @@ final class GatewayMetrics implements AutoCloseable {
         laneActive = MultiGauge.builder("jclaw.lanes.active").description("Runs holding a lane permit").register(registry);
         laneWaiting = MultiGauge.builder("jclaw.lanes.waiting").description("Runs queued for a lane").register(registry);
         laneLimit = MultiGauge.builder("jclaw.lanes.limit").description("Runs a lane admits at once").register(registry);
+    }
+
+    private synchronized void bindJvm() {
+        if (gc != null) return;
         new JvmMemoryMetrics().bindTo(registry);
-        gc.bindTo(registry);
+        JvmGcMetrics pauses = new JvmGcMetrics();
+        pauses.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
+        gc = pauses;
     }
 
     PrometheusMeterRegistry registry() {
@@ -61,6 +69,7 @@ final class GatewayMetrics implements AutoCloseable {
 
     /** The Prometheus text exposition, lanes refreshed first. */
     String scrape() {
+        if (gc == null) bindJvm();
         List<Lanes.LaneStatus> now = lanes.get();
         laneActive.register(now.stream().map(l -> MultiGauge.Row.of(Tags.of("lane", l.name()), l.active())).toList(), true);
         laneWaiting.register(now.stream().map(l -> MultiGauge.Row.of(Tags.of("lane", l.name()), l.waiting())).toList(), true);
@@ -99,7 +108,8 @@ final class GatewayMetrics implements AutoCloseable {
 
     @Override
     public void close() {
-        gc.close();
+        JvmGcMetrics pauses = gc;
+        if (pauses != null) pauses.close();
         registry.close();
     }
 }
