@@ -3,7 +3,13 @@ package dev.jclaw.agent;
 import dev.jclaw.config.AgentConfig;
 import dev.jclaw.config.JClawConfig;
 import dev.jclaw.lane.Lanes;
+import dev.jclaw.mcp.McpAccess;
+import dev.jclaw.mcp.McpCall;
+import dev.jclaw.mcp.McpException;
+import dev.jclaw.mcp.McpLease;
 import dev.jclaw.mcp.McpRuntimeManager;
+import dev.jclaw.mcp.McpServers;
+import dev.jclaw.mcp.McpTool;
 import dev.jclaw.provider.ModelClient;
 import dev.jclaw.routing.SessionKey;
 import dev.jclaw.session.SessionEntry;
@@ -13,6 +19,10 @@ import dev.jclaw.tools.AgentServices;
 import dev.jclaw.tools.TurnHandle;
 import dev.jclaw.tools.TurnRequest;
 import dev.jclaw.tools.BuiltinTools;
+import dev.jclaw.tools.Tool;
+import dev.jclaw.tools.ToolContext;
+import dev.jclaw.tools.ToolOutput;
+import io.modelcontextprotocol.spec.McpSchema;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,6 +171,60 @@ public final class AgentService implements AutoCloseable {
             }
         }
         mcp.retire(dev.jclaw.mcp.ScopeKey.session(key.toString()));
+    }
+
+    /**
+     * Calls one tool outside any model turn (HTTP {@code /tools/invoke}), as a run of {@code agentId}
+     * in {@code sessionKey} would: the agent's allowed built-ins, then the MCP tools its policy reaches,
+     * leased from the session's runtimes for the call only.
+     *
+     * @param agentId    the agent, or null for the one the session key names, else the default agent
+     * @param sessionKey the session as a request names it, or null for the agent's main session
+     * @throws IllegalArgumentException for an unknown agent or a malformed session key
+     * @throws java.util.NoSuchElementException when the agent has no tool of that name (the message lists those it has)
+     */
+    public ToolOutput invokeTool(String agentId, String sessionKey, String toolName, Map<String, Object> arguments, Duration timeout)
+            throws InterruptedException {
+        if (closed.get()) throw new IllegalStateException("the agent service is shutting down");
+        JClawConfig current = config.get();
+        AgentConfig agent = resolveAgent(current, RunRequest.of(agentId, "").withSessionKey(sessionKey));
+        SessionKey key = resolveSession(current, agent, sessionKey);
+        Instant deadline = Instant.now().plus(timeout);
+        for (Tool tool : builtins.allowedFor(current, agent)) {
+            if (tool.name().equals(toolName)) {
+                return tool.call(new ToolContext("tool-invoke-" + UUID.randomUUID(), agent.id(), key, deadline, services), arguments);
+            }
+        }
+        var servers = McpServers.forAgent(current, agent.id());
+        List<String> available = new ArrayList<>(builtins.allowedFor(current, agent).stream().map(Tool::name).toList());
+        if (!servers.isEmpty()) {
+            McpAccess access = McpServers.access(current, agent);
+            try (McpLease lease = mcp.acquire(agent.id(), key.toString(), servers, builtins.names())) {
+                for (McpTool tool : lease.tools()) {
+                    if (!access.allows(tool.exposedName())) continue;
+                    if (!tool.exposedName().equals(toolName)) {
+                        available.add(tool.exposedName());
+                        continue;
+                    }
+                    McpCall call = lease.call(toolName, arguments, timeout);
+                    try {
+                        McpSchema.CallToolResult result = call.result().get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+                        return new ToolOutput(McpResults.text(result), Boolean.TRUE.equals(result.isError()));
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        Throwable cause = e.getCause();
+                        return ToolOutput.error(cause instanceof McpException ? cause.getMessage() : "tool call failed: " + cause);
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        call.cancel("the caller's time limit passed");
+                        return ToolOutput.error("the tool call did not finish within " + timeout.toSeconds() + " s");
+                    } catch (InterruptedException e) {
+                        call.cancel("the caller was interrupted");
+                        throw e;
+                    }
+                }
+                lease.failures().forEach((server, e) -> available.add("(" + server + " failed to start: " + e.getMessage() + ")"));
+            }
+        }
+        throw new java.util.NoSuchElementException("agent '" + agent.id() + "' has no tool '" + toolName + "' (available: " + available + ")");
     }
 
     public void addListener(RunEventListener listener) {

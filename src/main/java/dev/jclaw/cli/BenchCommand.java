@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
 
 /** {@code jclaw bench <what>}: the benchmarks whose results docs/BENCHMARKS.md records. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark on this host.",
-        subcommands = {BenchCommand.Spawn.class, BenchCommand.Sessions.class, BenchCommand.Mcp.class, BenchCommand.Agent.class, BenchCommand.A2a.class})
+        subcommands = {BenchCommand.Spawn.class, BenchCommand.Sessions.class, BenchCommand.Mcp.class, BenchCommand.Agent.class,
+                BenchCommand.A2a.class, BenchCommand.Gateway.class})
 final class BenchCommand {
 
     @Command(name = "spawn", mixinStandardHelpOptions = true,
@@ -158,6 +159,41 @@ final class BenchCommand {
             }
             System.err.printf("bench a2a: %d sends after %d warm-up, on %d cores%n", sends, warmup, Runtime.getRuntime().availableProcessors());
             A2aBenchmark.print(A2aBenchmark.run(command, sends, warmup, System.err), System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "gateway", mixinStandardHelpOptions = true,
+            description = "A real gateway process with 9 agents: start to ready, idle RSS, health round trip, agent turns/s over WebSocket.")
+    static final class Gateway implements Callable<Integer> {
+        @Option(names = "--starts", defaultValue = "10", description = "Measured starts (default ${DEFAULT-VALUE}).")
+        int starts;
+
+        @Option(names = "--idle", defaultValue = "10", description = "Seconds idle before memory is read (default ${DEFAULT-VALUE}).")
+        int idleSeconds;
+
+        @Option(names = "--health", defaultValue = "5000", description = "Measured health calls (default ${DEFAULT-VALUE}).")
+        int health;
+
+        @Option(names = "--turns", defaultValue = "3000", description = "Agent turns (default ${DEFAULT-VALUE}).")
+        int turns;
+
+        @Option(names = "--clients", defaultValue = "8", description = "Connections running turns at once (default ${DEFAULT-VALUE}).")
+        int clients;
+
+        @Option(names = "--launcher", paramLabel = "PATH",
+                description = "The jclaw launcher to start gateways with (default: the ./jclaw that runs this, else this JVM's java and classpath).")
+        String launcher;
+
+        @Override
+        public Integer call() throws Exception {
+            String l = launcher != null ? launcher : System.getenv("JCLAW_LAUNCHER");
+            java.util.List<String> launch = l != null ? java.util.List.of(l) : dev.jclaw.bench.GatewayBenchmark.sameJvm();
+            System.err.printf("bench gateway: launching %s, %d starts, %d health calls, %d turns on %d connections, on %d cores%n",
+                    String.join(" ", launch).length() > 120 ? launch.getFirst() + " …" : String.join(" ", launch), starts, health, turns, clients,
+                    Runtime.getRuntime().availableProcessors());
+            dev.jclaw.bench.GatewayBenchmark.print(dev.jclaw.bench.GatewayBenchmark.run(new dev.jclaw.bench.GatewayBenchmark.Options(launch,
+                    starts, java.time.Duration.ofSeconds(idleSeconds), health, turns, clients), System.err), System.out);
             return 0;
         }
     }

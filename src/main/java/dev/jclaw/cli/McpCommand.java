@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code jclaw mcp …}: look at MCP servers. */
 @Command(name = "mcp", mixinStandardHelpOptions = true, description = "Inspect and probe MCP servers.",
-        subcommands = {McpCommand.ListServers.class, McpCommand.Probe.class})
+        subcommands = {McpCommand.ListServers.class, McpCommand.Probe.class, McpCommand.Status.class})
 final class McpCommand {
 
     /** Loads the config the gateway would run with, or explains why it cannot. */
@@ -88,6 +88,48 @@ final class McpCommand {
                 }
                 System.out.printf("%-20s scope %-8s %-16s agents %s%n    %s%n", row.get("owner") == null ? row.get("name")
                         : row.get("name") + " (" + row.get("owner") + ")", row.get("scope"), row.get("transport"), row.get("agents"), row.get("runs"));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "The running gateway's MCP runtimes: scope, state, leases, each server's pid, tools, restarts and last error.")
+    static final class Status implements Callable<Integer> {
+        @Option(names = "--json", description = "Print JSON for scripts.")
+        boolean json;
+
+        @picocli.CommandLine.Mixin
+        ClientOptions client;
+
+        @Override
+        public Integer call() throws Exception {
+            Endpoint endpoint = client.endpoint();
+            com.fasterxml.jackson.databind.JsonNode status;
+            try (dev.jclaw.gateway.GatewayClient gateway = endpoint.connect(List.of("operator.read"), Duration.ofSeconds(5))) {
+                status = gateway.call("mcp.status", Map.of(), Duration.ofSeconds(15));
+            } catch (dev.jclaw.gateway.GatewayException e) {
+                if (e.kind() == dev.jclaw.gateway.GatewayException.Kind.TRANSPORT && !json) {
+                    System.err.println("jclaw mcp status: " + e.getMessage() + ". It shows a running gateway's MCP runtimes: start one"
+                            + " with `jclaw gateway` (or point --url/--port at it); `jclaw mcp list` shows what is configured.");
+                    return 1;
+                }
+                return GatewayCommand.printFailure(e, json);
+            }
+            if (json) {
+                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(status));
+                return 0;
+            }
+            System.out.printf("%d runtime(s), %d server process(es) alive (launch chain %s)%n", status.path("liveRuntimes").asInt(),
+                    status.path("liveProcesses").asInt(), status.path("supervisor").path("launchChain").asText());
+            for (com.fasterxml.jackson.databind.JsonNode runtime : status.path("runtimes")) {
+                System.out.printf("%-40s %-9s leases %d, calls %d, idle %d s%n", runtime.path("scopeKey").asText(), runtime.path("state").asText(),
+                        runtime.path("leases").asInt(), runtime.path("callsInFlight").asInt(), runtime.path("idleMillis").asLong() / 1000);
+                for (com.fasterxml.jackson.databind.JsonNode server : runtime.path("servers")) {
+                    System.out.printf("    %-20s %-9s pid %-8s tools %d, restarts %d%s%n", server.path("name").asText(), server.path("state").asText(),
+                            server.path("pid").isNull() ? "-" : server.path("pid").asText(), server.path("tools").asInt(),
+                            server.path("restarts").asInt(), server.path("lastError").isNull() ? "" : "  last error: " + server.path("lastError").asText());
+                }
             }
             return 0;
         }

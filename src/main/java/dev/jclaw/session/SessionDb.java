@@ -215,6 +215,17 @@ final class SessionDb implements AutoCloseable {
         });
     }
 
+    java.util.Map<String, Long> countByAgent() {
+        return execute(() -> {
+            java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+            try (Statement s = connection.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT agent_id, count(*) FROM sessions GROUP BY agent_id")) {
+                while (rs.next()) counts.put(rs.getString(1), rs.getLong(2));
+            }
+            return counts;
+        });
+    }
+
     private Optional<SessionEntry> queryOne(String sql, Object... args) {
         return execute(() -> {
             try (PreparedStatement s = prepare(sql, args)) {

@@ -209,6 +209,11 @@ public final class SessionStore implements SessionReader {
         return db.count();
     }
 
+    /** Sessions per agent id (agents without sessions are absent). */
+    public java.util.Map<String, Long> countByAgent() {
+        return db.countByAgent();
+    }
+
     /** The state dir this store lives in. */
     public Path stateDir() {
         return stateDir;
