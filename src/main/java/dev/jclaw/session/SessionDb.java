@@ -71,6 +71,7 @@ final class SessionDb implements AutoCloseable {
     }
 
     private static SessionDb connect(String url, SQLiteConfig config, Path stateDir) {
+        if (Files.isDirectory(stateDir)) SqliteNative.useCopyIn(stateDir);
         try {
             return new SessionDb(DriverManager.getConnection(url, config.toProperties()), stateDir);
         } catch (SQLException e) {

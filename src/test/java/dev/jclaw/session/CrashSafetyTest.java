@@ -26,8 +26,13 @@ class CrashSafetyTest {
     Path state;
 
     private static Process startChild(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m",
+        return startChild(List.of(), args);
+    }
+
+    private static Process startChild(List<String> jvmOptions, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx128m",
                 "-cp", System.getProperty("java.class.path"), StoreChild.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -49,6 +54,24 @@ class CrashSafetyTest {
     private static void kill(Process child) throws InterruptedException {
         child.destroyForcibly();
         assertThat(child.waitFor(10, TimeUnit.SECONDS)).as("child exits after SIGKILL").isTrue();
+    }
+
+    @Test
+    void sqliteLoadsItsLibraryFromTheStateDirNotFromTmpAndRunsNoHelperProcess(@TempDir Path tmp) throws Exception {
+        // Left alone, the driver extracts its library into java.io.tmpdir and runs `uname -o` (a child without
+        // JCLAW_OWNER) on the way; a library named up front skips both.
+        for (int start = 0; start < 2; start++) {
+            Process child = startChild(List.of("-Djava.io.tmpdir=" + tmp), "open", state.toString(), KEY.toString());
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("opened");
+            assertThat(child.exitValue()).isZero();
+        }
+        try (var left = java.nio.file.Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith("sqlite-"));
+        }
+        try (var copies = java.nio.file.Files.walk(state.resolve("lib"))) {
+            assertThat(copies.filter(p -> p.getFileName().toString().equals("libsqlitejdbc.so"))).hasSize(1);
+        }
     }
 
     @Test

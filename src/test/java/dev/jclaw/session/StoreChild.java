@@ -10,7 +10,8 @@ import java.nio.file.Path;
 /**
  * A second JVM for crash tests: {@code lock <state>} takes the state dir lock and holds it until stdin
  * closes; {@code append <state> <key>} appends messages of growing size forever, printing each entry
- * id only after {@link SessionStore#append} returned (so every printed id was durable).
+ * id only after {@link SessionStore#append} returned (so every printed id was durable);
+ * {@code open <state> <key>} opens the store, creates the session and exits.
  */
 public final class StoreChild {
     private StoreChild() {}
@@ -27,6 +28,10 @@ public final class StoreChild {
             SessionKey key = SessionKey.parse(args[2]);
             try (SessionStore store = SessionStore.open(lock)) {
                 store.getOrCreate(key, NewSession.of(key, "main", state.toString()));
+                if (args[0].equals("open")) {
+                    System.out.println("opened");
+                    return;
+                }
                 for (int i = 0; ; i++) {
                     String text = ("message " + i + " ").repeat(1 + i % 2_000);
                     TranscriptEntry entry = store.append(key, TranscriptMessage.User.text(text));
