@@ -40,6 +40,8 @@ public final class SessionStore implements SessionReader {
     private final SessionDb db;
     private final StateLock lock;
     private final Clock clock;
+    /** Every run reads its session's history: the parsed ends of recent transcripts spare re-reading them. */
+    private final TranscriptFile.Tails tails = new TranscriptFile.Tails(256);
     private final Map<Path, TranscriptFile> transcripts = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Path, TranscriptFile> eldest) {
@@ -99,7 +101,7 @@ public final class SessionStore implements SessionReader {
     @Override
     public History history(SessionKey key, int limit) {
         if (limit < 1) throw new IllegalArgumentException("limit must be at least 1, got " + limit);
-        return get(key).map(e -> TranscriptFile.history(e.transcript(), limit)).orElse(new History(List.of(), List.of()));
+        return get(key).map(e -> TranscriptFile.history(e.transcript(), limit, tails)).orElse(new History(List.of(), List.of()));
     }
 
     /** The session of {@code key}, created with a new transcript from {@code spec} if it has none. */

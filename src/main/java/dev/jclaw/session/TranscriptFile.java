@@ -122,17 +122,77 @@ final class TranscriptFile {
      * leads further back, so a long transcript costs what the messages asked for, not its length.
      */
     static History history(Path path, int limit) {
+        return history(path, limit, null);
+    }
+
+    /**
+     * As {@link #history(Path, int)}, reusing the lines {@code cache} holds for this file: transcripts
+     * only grow (a reset or delete starts another file), so a file of the same identity that is
+     * longer than when it was read costs only its new bytes.
+     */
+    static History history(Path path, int limit, Tails cache) {
         if (!Files.exists(path)) return new History(List.of(), List.of());
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
+            Object identity = cache == null ? null : Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            Tail known = cache == null || identity == null ? null : cache.get(path);
+            if (known != null && known.identity().equals(identity) && known.size() <= size) {
+                Scan added = parse(path, readFrom(channel, known.size(), size), false);
+                if (!added.endsMidLine()) {
+                    List<Line> lines = new ArrayList<>(known.lines().size() + added.lines().size());
+                    lines.addAll(known.lines());
+                    lines.addAll(added.lines());
+                    Walk walk = walk(lines, limit);
+                    if (walk.complete() || known.fromStart()) {
+                        cache.put(path, Tail.of(identity, size, known.fromStart(), lines));
+                        return new History(walk.entries(), added.warnings());
+                    }
+                }
+            }
             for (long tail = TAIL_BYTES; ; tail *= 4) {
                 long start = Math.max(0, size - tail);
                 Scan scan = parse(path, readFrom(channel, start, size), start > 0);
                 Walk walk = walk(scan.lines(), limit);
-                if (walk.complete() || start == 0) return new History(walk.entries(), scan.warnings());
+                if (walk.complete() || start == 0) {
+                    if (identity != null && !scan.endsMidLine()) cache.put(path, Tail.of(identity, size, start == 0, scan.lines()));
+                    return new History(walk.entries(), scan.warnings());
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read transcript " + path, e);
+        }
+    }
+
+    /** Lines of a transcript's end, as read at {@code size} bytes; {@code fromStart} when they are all of them. */
+    record Tail(Object identity, long size, boolean fromStart, List<Line> lines) {
+        /** Keeps at most {@link #MAX_LINES} lines, the newest: enough for any history limit a run asks for. */
+        static Tail of(Object identity, long size, boolean fromStart, List<Line> lines) {
+            if (lines.size() <= MAX_LINES) return new Tail(identity, size, fromStart, List.copyOf(lines));
+            return new Tail(identity, size, false, List.copyOf(lines.subList(lines.size() - MAX_LINES / 2, lines.size())));
+        }
+
+        static final int MAX_LINES = 2_000;
+    }
+
+    /** The tails of recently read transcripts, at most {@code max} files (least recently read go first). */
+    static final class Tails {
+        private final Map<Path, Tail> byPath;
+
+        Tails(int max) {
+            this.byPath = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Path, Tail> eldest) {
+                    return size() > max;
+                }
+            });
+        }
+
+        Tail get(Path path) {
+            return byPath.get(path);
+        }
+
+        void put(Path path, Tail tail) {
+            byPath.put(path, tail);
         }
     }
 
@@ -168,7 +228,7 @@ final class TranscriptFile {
     }
 
     /** An entry line: any type with an id (message, compaction, custom, ...). */
-    private record Line(String id, String parentId, Instant timestamp, JsonNode node) {}
+    record Line(String id, String parentId, Instant timestamp, JsonNode node) {}
 
     private record Scan(List<Line> lines, List<String> warnings, boolean endsMidLine) {}
 

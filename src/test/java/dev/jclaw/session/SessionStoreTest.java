@@ -170,6 +170,29 @@ class SessionStoreTest {
     }
 
     @Test
+    void historyReadAgainAfterAppendsSeesEveryNewEntryWhetherTheStoreOrAnotherWriterAppended() throws IOException {
+        SessionEntry entry = create(MAIN);
+        List<String> expected = new java.util.ArrayList<>();
+        for (int round = 0; round < 3_000; round++) {
+            TranscriptEntry appended = store.append(MAIN, TranscriptMessage.User.text("m" + round));
+            expected.add(appended.id());
+            if (round % 7 == 0) {
+                assertThat(store.history(MAIN, 50).entries()).extracting(TranscriptEntry::id)
+                        .containsExactlyElementsOf(expected.subList(Math.max(0, expected.size() - 50), expected.size()));
+            }
+        }
+        // Written behind the store's back (OpenClaw tooling, a restore): the next read still sees it.
+        String outside = "{\"type\":\"message\",\"id\":\"0000cafe\",\"parentId\":\"" + expected.getLast()
+                + "\",\"timestamp\":\"2026-01-01T00:00:00.000Z\",\"message\":{\"role\":\"user\",\"content\":\"from outside\"}}\n";
+        Files.writeString(entry.transcript(), outside, StandardOpenOption.APPEND);
+        assertThat(store.history(MAIN, 2).entries()).extracting(TranscriptEntry::id).containsExactly(expected.getLast(), "0000cafe");
+        assertThat(store.history(MAIN, 5_000).entries()).hasSize(3_001);
+
+        store.reset(MAIN);
+        assertThat(store.history(MAIN, 10).entries()).isEmpty();
+    }
+
+    @Test
     void reopenedStoreHasEveryRowAndTheChainContinues() {
         create(MAIN);
         TranscriptEntry before = store.append(MAIN, TranscriptMessage.User.text("before"));
