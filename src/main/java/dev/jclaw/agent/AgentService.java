@@ -66,6 +66,8 @@ public final class AgentService implements AutoCloseable {
     private final List<RunEventListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AgentServices services = new Services();
+    /** Sub-agent starts are counted and made under this lock (spawns are rare; a start only registers a run). */
+    private final Object childStarts = new Object();
     private final MeterRegistry registry;
     private final Timer runTimer;
 
@@ -356,6 +358,14 @@ public final class AgentService implements AutoCloseable {
                     return run.abort(reason);
                 }
             };
+        }
+
+        @Override
+        public TurnHandle startChildTurn(TurnRequest turn, int max) {
+            synchronized (childStarts) {
+                if (activeChildren(turn.spawnedBy()) >= max) return null;
+                return startTurn(turn);
+            }
         }
 
         @Override

@@ -17,6 +17,17 @@ import java.util.concurrent.Callable;
                 BenchCommand.A2a.class, BenchCommand.Gateway.class})
 final class BenchCommand {
 
+    /** The server given, else the everything server scripts/test-fixtures.sh installs; null (after saying so) when neither. */
+    static java.util.List<String> serverOrEverything(java.util.List<String> given, String bench) {
+        if (given != null && !given.isEmpty()) return given;
+        Path everything = Path.of(".cache/test-fixtures/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+        if (!java.nio.file.Files.exists(everything)) {
+            System.err.println("jclaw bench " + bench + ": give a stdio MCP server command, or run scripts/test-fixtures.sh for the default one");
+            return null;
+        }
+        return java.util.List.of("node", everything.toAbsolutePath().toString(), "stdio");
+    }
+
     @Command(name = "spawn", mixinStandardHelpOptions = true,
             description = "Spawn-to-first-line and stop time through each launch chain, against a plain ProcessBuilder.")
     static final class Spawn implements Callable<Integer> {
@@ -83,15 +94,8 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            java.util.List<String> command = server;
-            if (command == null || command.isEmpty()) {
-                Path everything = Path.of(".cache/test-fixtures/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
-                if (!java.nio.file.Files.exists(everything)) {
-                    System.err.println("jclaw bench mcp: give a server command, or run scripts/test-fixtures.sh for the default one");
-                    return 2;
-                }
-                command = java.util.List.of("node", everything.toAbsolutePath().toString(), "stdio");
-            }
+            java.util.List<String> command = serverOrEverything(server, "mcp");
+            if (command == null) return 2;
             System.err.printf("bench mcp: %s, %d calls after %d warm-up, on %d cores%n", String.join(" ", command), iterations, warmup,
                     Runtime.getRuntime().availableProcessors());
             McpBenchmark.print(McpBenchmark.run(command, tool, iterations, warmup, cold, System.err), System.out);
@@ -117,15 +121,8 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            java.util.List<String> command = server;
-            if (command == null || command.isEmpty()) {
-                Path everything = Path.of(".cache/test-fixtures/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
-                if (!java.nio.file.Files.exists(everything)) {
-                    System.err.println("jclaw bench agent: give an MCP server command, or run scripts/test-fixtures.sh for the default one");
-                    return 2;
-                }
-                command = java.util.List.of("node", everything.toAbsolutePath().toString(), "stdio");
-            }
+            java.util.List<String> command = serverOrEverything(server, "agent");
+            if (command == null) return 2;
             System.err.printf("bench agent: %d sessions × %d runs after %d warm-up, on %d cores%n", sessions, runs, warmup,
                     Runtime.getRuntime().availableProcessors());
             AgentBenchmark.print(AgentBenchmark.run(command, sessions, runs, warmup, System.err), System.out);
@@ -148,15 +145,8 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            java.util.List<String> command = server;
-            if (command == null || command.isEmpty()) {
-                Path everything = Path.of(".cache/test-fixtures/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
-                if (!java.nio.file.Files.exists(everything)) {
-                    System.err.println("jclaw bench a2a: give an MCP server command, or run scripts/test-fixtures.sh for the default one");
-                    return 2;
-                }
-                command = java.util.List.of("node", everything.toAbsolutePath().toString(), "stdio");
-            }
+            java.util.List<String> command = serverOrEverything(server, "a2a");
+            if (command == null) return 2;
             System.err.printf("bench a2a: %d sends after %d warm-up, on %d cores%n", sends, warmup, Runtime.getRuntime().availableProcessors());
             A2aBenchmark.print(A2aBenchmark.run(command, sends, warmup, System.err), System.out);
             return 0;

@@ -31,6 +31,13 @@ public interface AgentServices {
     /** Runs of sessions that {@code parent} spawned, still going. */
     int activeChildren(SessionKey parent);
 
+    /**
+     * Starts a sub-agent's turn (its {@link TurnRequest#spawnedBy()} is the parent) unless the parent
+     * already has {@code max} running; then starts nothing and returns null. Counting and starting are
+     * one step, so the spawns of one model turn, run in parallel, cannot overshoot the limit together.
+     */
+    TurnHandle startChildTurn(TurnRequest request, int max);
+
     /** Deletes a session (its runs aborted first, its transcript kept as an archive). */
     void deleteSession(SessionKey key) throws InterruptedException;
 }

@@ -70,15 +70,15 @@ final class SessionsSpawnTool implements Tool {
             return SessionTools.refused("spawning here would nest sub-agents " + depth + " deep; subagents.maxSpawnDepth is "
                     + limits.maxSpawnDepth());
         }
-        int running = context.services().activeChildren(context.sessionKey());
-        if (running >= limits.maxChildrenPerAgent()) {
-            return SessionTools.refused(running + " sub-agents of this session are still running; subagents.maxChildrenPerAgent is "
-                    + limits.maxChildrenPerAgent());
-        }
         SessionKey child = SessionKey.subagent(target, UUID.randomUUID());
-        TurnHandle run = context.services().startTurn(new TurnRequest(target, child, task, TurnRequest.Kind.SUBAGENT,
+        TurnHandle run = context.services().startChildTurn(new TurnRequest(target, child, task, TurnRequest.Kind.SUBAGENT,
                 "You are a sub-agent spawned by session " + context.sessionKey() + " for the task below. Do it and answer with the result.",
-                Duration.ofSeconds(timeout), !keep, context.sessionKey(), label, Map.of("kind", "subagent", "spawnedBy", context.sessionKey().toString())));
+                Duration.ofSeconds(timeout), !keep, context.sessionKey(), label, Map.of("kind", "subagent", "spawnedBy", context.sessionKey().toString())),
+                limits.maxChildrenPerAgent());
+        if (run == null) {
+            return SessionTools.refused(context.services().activeChildren(context.sessionKey())
+                    + " sub-agents of this session are still running; subagents.maxChildrenPerAgent is " + limits.maxChildrenPerAgent());
+        }
         run.outcome().thenAccept(outcome -> finished(context, child, label, outcome, delete));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", "accepted");

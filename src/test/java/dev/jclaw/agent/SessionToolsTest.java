@@ -190,16 +190,19 @@ class SessionToolsTest extends EngineTestSupport {
             if (last.toolResult() != null) return Reply.text(last.toolResult().content());
             return r.lastUserText().equals("spawn c")
                     ? Reply.toolCall("sessions_spawn", "{\"task\":\"x\",\"agentId\":\"c\"}")
-                    : Reply.toolCalls(new Reply.Call("sessions_spawn", "{\"task\":\"x\",\"agentId\":\"b\"}"),
-                    new Reply.Call("sessions_spawn", "{\"task\":\"y\",\"agentId\":\"b\"}"));
+                    : Reply.toolCalls(java.util.stream.IntStream.range(0, 4) // run in parallel: the limit must hold even so
+                    .mapToObj(i -> new Reply.Call("sessions_spawn", "{\"task\":\"t" + i + "\",\"agentId\":\"b\"}")).toArray(Reply.Call[]::new));
         });
 
         assertThat(engine.agents().run(RunRequest.of("a", "spawn c").withSessionKey("one")).text())
                 .contains("forbidden").contains("may not spawn agent 'c'").contains("allowAgents");
         RunResult two = engine.agents().run(RunRequest.of("a", "spawn two b").withSessionKey("two"));
         List<String> results = provider.requests().stream().filter(r -> r.model().equals("a") && r.messages().getLast().toolResult() != null)
-                .flatMap(r -> r.toolResults().stream()).map(ScriptedRequest.ToolResult::content).toList();
-        assertThat(results).anyMatch(t -> t.contains("accepted")).anyMatch(t -> t.contains("maxChildrenPerAgent is 1"));
+                .flatMap(r -> r.toolResults().stream()).map(ScriptedRequest.ToolResult::content)
+                .filter(t -> !t.contains("may not spawn agent 'c'")).toList();
+        assertThat(results).hasSize(4);
+        assertThat(results).filteredOn(t -> t.contains("accepted")).hasSize(1);
+        assertThat(results).filteredOn(t -> t.contains("maxChildrenPerAgent is 1")).hasSize(3);
         assertThat(two.status()).isEqualTo(RunResult.Status.OK);
     }
 
