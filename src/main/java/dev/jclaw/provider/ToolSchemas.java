@@ -73,7 +73,7 @@ final class ToolSchemas {
         }
     }
 
-    private static final int MAPPED_MAX = 4096;
+    private static final int MAPPED_MAX = 1024; // tools offered across all agents; more only costs re-mapping
     private static final Map<ToolKey, MappedTool> MAPPED = java.util.Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<ToolKey, MappedTool> eldest) {

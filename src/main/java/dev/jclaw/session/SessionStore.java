@@ -40,8 +40,11 @@ public final class SessionStore implements SessionReader {
     private final SessionDb db;
     private final StateLock lock;
     private final Clock clock;
-    /** Every run reads its session's history: the parsed ends of recent transcripts spare re-reading them. */
-    private final TranscriptFile.Tails tails = new TranscriptFile.Tails(256);
+    /**
+     * Every run reads its session's history: the parsed ends of recent transcripts spare re-reading
+     * them. Bounded: 32 sessions × 512 KiB of transcript (parsed, a few times that in heap at worst).
+     */
+    private final TranscriptFile.Tails tails = new TranscriptFile.Tails(32, 512 * 1024);
     private final Map<Path, TranscriptFile> transcripts = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Path, TranscriptFile> eldest) {

@@ -135,7 +135,7 @@ final class TranscriptFile {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
             Object identity = cache == null ? null : Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-            Tail known = cache == null || identity == null ? null : cache.get(path);
+            Tail known = identity == null ? null : cache.get(path);
             if (known != null && known.identity().equals(identity) && known.size() <= size) {
                 Scan added = parse(path, readFrom(channel, known.size(), size), false);
                 if (!added.endsMidLine()) {
@@ -143,8 +143,8 @@ final class TranscriptFile {
                     lines.addAll(known.lines());
                     lines.addAll(added.lines());
                     Walk walk = walk(lines, limit);
-                    if (walk.complete() || known.fromStart()) {
-                        cache.put(path, Tail.of(identity, size, known.fromStart(), lines));
+                    if (walk.complete() || known.windowStart() == 0) {
+                        cache.keep(path, new Tail(identity, size, known.windowStart(), lines));
                         return new History(walk.entries(), added.warnings());
                     }
                 }
@@ -154,7 +154,7 @@ final class TranscriptFile {
                 Scan scan = parse(path, readFrom(channel, start, size), start > 0);
                 Walk walk = walk(scan.lines(), limit);
                 if (walk.complete() || start == 0) {
-                    if (identity != null && !scan.endsMidLine()) cache.put(path, Tail.of(identity, size, start == 0, scan.lines()));
+                    if (identity != null && !scan.endsMidLine()) cache.keep(path, new Tail(identity, size, start, scan.lines()));
                     return new History(walk.entries(), scan.warnings());
                 }
             }
@@ -163,26 +163,29 @@ final class TranscriptFile {
         }
     }
 
-    /** Lines of a transcript's end, as read at {@code size} bytes; {@code fromStart} when they are all of them. */
-    record Tail(Object identity, long size, boolean fromStart, List<Line> lines) {
-        /** Keeps at most {@link #MAX_LINES} lines, the newest: enough for any history limit a run asks for. */
-        static Tail of(Object identity, long size, boolean fromStart, List<Line> lines) {
-            if (lines.size() <= MAX_LINES) return new Tail(identity, size, fromStart, List.copyOf(lines));
-            return new Tail(identity, size, false, List.copyOf(lines.subList(lines.size() - MAX_LINES / 2, lines.size())));
+    /** The parsed lines of bytes {@code windowStart} to {@code size} of a transcript (0: all of it). */
+    record Tail(Object identity, long size, long windowStart, List<Line> lines) {
+        Tail {
+            lines = List.copyOf(lines);
         }
-
-        static final int MAX_LINES = 2_000;
     }
 
-    /** The tails of recently read transcripts, at most {@code max} files (least recently read go first). */
+    /**
+     * The tails of recently read transcripts: at most {@code files} of them (least recently read go
+     * first), each of at most {@code maxBytes} of transcript. A tail that grows past that is dropped,
+     * and the next read starts a short one from the file's end, so the memory held stays bounded
+     * whatever the sessions hold.
+     */
     static final class Tails {
         private final Map<Path, Tail> byPath;
+        private final long maxBytes;
 
-        Tails(int max) {
+        Tails(int files, long maxBytes) {
+            this.maxBytes = maxBytes;
             this.byPath = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<Path, Tail> eldest) {
-                    return size() > max;
+                    return size() > files;
                 }
             });
         }
@@ -191,8 +194,9 @@ final class TranscriptFile {
             return byPath.get(path);
         }
 
-        void put(Path path, Tail tail) {
-            byPath.put(path, tail);
+        void keep(Path path, Tail tail) {
+            if (tail.size() - tail.windowStart() <= maxBytes) byPath.put(path, tail);
+            else byPath.remove(path);
         }
     }
 

@@ -174,7 +174,8 @@ class SessionStoreTest {
         SessionEntry entry = create(MAIN);
         List<String> expected = new java.util.ArrayList<>();
         for (int round = 0; round < 3_000; round++) {
-            TranscriptEntry appended = store.append(MAIN, TranscriptMessage.User.text("m" + round));
+            // ~1 MB in all: the store's kept tail (512 KiB) is outgrown, dropped and started again on the way.
+            TranscriptEntry appended = store.append(MAIN, TranscriptMessage.User.text("m" + round + " " + "x".repeat(200)));
             expected.add(appended.id());
             if (round % 7 == 0) {
                 assertThat(store.history(MAIN, 50).entries()).extracting(TranscriptEntry::id)
