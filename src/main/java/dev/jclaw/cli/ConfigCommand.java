@@ -26,10 +26,14 @@ final class ConfigCommand {
                 description = "Config file (default: JCLAW_CONFIG, OPENCLAW_CONFIG_PATH, <state>/jclaw.json).")
         Path path;
 
+        @Option(names = "--json", description = "Print {file, valid, errors[{path, message}], warnings[...], ...} for scripts.")
+        boolean json;
+
         @Override
         public Integer call() {
             Path file = ConfigLocation.resolve(path, System.getenv());
             ConfigResult result = ConfigLoader.load(file);
+            if (json) return printJson(file, result);
             return switch (result) {
                 case ConfigResult.Invalid invalid -> {
                     System.err.printf("%s is invalid (%d error%s):%n", file, invalid.errors().size(), invalid.errors().size() == 1 ? "" : "s");
@@ -69,6 +73,27 @@ final class ConfigCommand {
             printWarnings(result.warnings());
             return 0;
         }
+    }
+
+    private static int printJson(Path file, ConfigResult result) {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode out = mapper.createObjectNode();
+        out.put("file", file.toString());
+        out.put("valid", result instanceof ConfigResult.Valid);
+        List<ConfigProblem> errors = result instanceof ConfigResult.Invalid invalid ? invalid.errors() : List.of();
+        com.fasterxml.jackson.databind.node.ArrayNode errorList = out.putArray("errors");
+        errors.forEach(e -> errorList.addObject().put("path", e.path()).put("message", e.message()));
+        com.fasterxml.jackson.databind.node.ArrayNode warningList = out.putArray("warnings");
+        result.warnings().forEach(w -> warningList.addObject().put("path", w.path()).put("message", w.message()));
+        if (result instanceof ConfigResult.Valid valid) {
+            JClawConfig c = valid.config();
+            out.put("agents", c.agents().size());
+            out.put("defaultAgent", c.defaultAgentId());
+            out.put("mcpServers", c.mcp().servers().size());
+            out.put("providers", c.providers().size());
+        }
+        System.out.println(out.toPrettyString());
+        return errors.isEmpty() ? 0 : 1;
     }
 
     private static void printWarnings(List<ConfigProblem> warnings) {

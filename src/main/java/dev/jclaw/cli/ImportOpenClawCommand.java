@@ -23,6 +23,9 @@ final class ImportOpenClawCommand implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR", description = "JClaw state dir (default: JCLAW_STATE_DIR, OPENCLAW_STATE_DIR, ~/.jclaw).")
     Path stateDir;
 
+    @Option(names = "--json", description = "Print {source, stateDir, agents, imported, alreadyPresent, transcriptsCopied, warnings[]} for scripts.")
+    boolean json;
+
     @Override
     public Integer call() {
         Path source = (from != null ? from : Path.of(System.getProperty("user.home"), ".openclaw")).toAbsolutePath().normalize();
@@ -37,6 +40,16 @@ final class ImportOpenClawCommand implements Callable<Integer> {
         } catch (StateLockedException e) {
             System.err.println(e.getMessage());
             return 1;
+        }
+        if (json) {
+            com.fasterxml.jackson.databind.node.ObjectNode out = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+            out.put("source", source.toString()).put("stateDir", target.toString()).put("agents", report.agents())
+                    .put("imported", report.imported()).put("alreadyPresent", report.alreadyPresent())
+                    .put("transcriptsCopied", report.transcriptsCopied());
+            com.fasterxml.jackson.databind.node.ArrayNode warnings = out.putArray("warnings");
+            report.warnings().forEach(warnings::add);
+            System.out.println(out.toPrettyString());
+            return 0;
         }
         System.out.printf("Imported %d session%s from %d agent%s of %s into %s (%d transcript%s copied, %d already present).%n",
                 report.imported(), report.imported() == 1 ? "" : "s", report.agents(), report.agents() == 1 ? "" : "s",

@@ -30,7 +30,9 @@ final class SystemdUnit {
             command = quote(Path.of(launcher).toAbsolutePath().toString());
         } else {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            command = quote(java) + " --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -jar " + quote(jar());
+            // The flags ./jclaw gives a gateway (see the launcher for why).
+            command = quote(java) + " --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms8m"
+                    + " -XX:TrimNativeHeapInterval=5000 -jar " + quote(jar());
         }
         return command + " gateway run" + (port != null ? " --port " + port : "");
     }

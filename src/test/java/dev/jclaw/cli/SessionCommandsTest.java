@@ -71,6 +71,25 @@ class SessionCommandsTest {
     }
 
     @Test
+    void configValidateSpeaksJsonForScripts() throws Exception {
+        Path bad = temp.resolve("openclaw.json");
+        Files.writeString(bad, "{ agents: { list: [{ id: 'Bad Id!' }] }, channels: {} }");
+
+        assertThat(Main.run("config", "validate", "--json", bad.toString())).isEqualTo(1);
+        JsonNode invalid = new ObjectMapper().readTree(stdout());
+        assertThat(invalid.path("valid").asBoolean(true)).isFalse();
+        assertThat(invalid.path("errors").get(0).path("path").asText()).isEqualTo("agents.list[0].id");
+        assertThat(invalid.path("warnings").get(0).path("path").asText()).isEqualTo("channels");
+        out.reset();
+
+        assertThat(Main.run("config", "validate", "--json", Fixtures.resource("config/openclaw-docs/02-starter.json5").toString())).isZero();
+        JsonNode valid = new ObjectMapper().readTree(stdout());
+        assertThat(valid.path("valid").asBoolean()).isTrue();
+        assertThat(valid.path("errors")).isEmpty();
+        assertThat(valid.path("defaultAgent").asText()).isEqualTo("main");
+    }
+
+    @Test
     void configShowRedactsSecrets() throws Exception {
         Path file = temp.resolve("jclaw.json");
         Files.writeString(file, "{ gateway: { auth: { mode: 'token', token: 'very-secret' } } }");
@@ -87,6 +106,12 @@ class SessionCommandsTest {
         assertThat(Main.run("import-openclaw", "--from", Fixtures.resource("openclaw-state").toString(), "--state-dir", state.toString()))
                 .isZero();
         assertThat(stdout()).contains("Imported 5 sessions from 2 agents");
+        out.reset();
+        assertThat(Main.run("import-openclaw", "--json", "--from", Fixtures.resource("openclaw-state").toString(), "--state-dir", state.toString()))
+                .isZero();
+        JsonNode again = new ObjectMapper().readTree(stdout());
+        assertThat(again.path("imported").asInt()).isZero();
+        assertThat(again.path("alreadyPresent").asInt()).isEqualTo(5);
         out.reset();
 
         assertThat(Main.run("sessions", "--json", "--agent", "research", "--state-dir", state.toString())).isZero();
