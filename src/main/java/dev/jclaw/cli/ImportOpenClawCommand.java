@@ -28,7 +28,7 @@ final class ImportOpenClawCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path source = (from != null ? from : Path.of(System.getProperty("user.home"), ".openclaw")).toAbsolutePath().normalize();
+        Path source = (from != null ? from : StateDir.home(System.getenv()).resolve(".openclaw")).toAbsolutePath().normalize();
         Path target = stateDir != null ? stateDir.toAbsolutePath().normalize() : StateDir.resolve();
         if (!Files.isDirectory(source.resolve("agents"))) {
             System.err.printf("%s is not an OpenClaw state dir (no agents/ folder); pass --from%n", source);

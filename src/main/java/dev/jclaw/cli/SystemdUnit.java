@@ -18,7 +18,7 @@ final class SystemdUnit {
 
     static Path userUnitDir(Map<String, String> env) {
         String xdg = env.get("XDG_CONFIG_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : dev.jclaw.config.StateDir.home(env).resolve(".config");
         return base.resolve("systemd").resolve("user");
     }
 

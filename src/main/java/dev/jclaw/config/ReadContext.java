@@ -23,8 +23,7 @@ final class ReadContext {
     ReadContext(Map<String, String> environment, Path baseDir) {
         this.substitution = Substitution.of(environment);
         this.baseDir = baseDir;
-        String homeEnv = environment.get("HOME");
-        this.home = Path.of(homeEnv != null && !homeEnv.isBlank() ? homeEnv : System.getProperty("user.home"));
+        this.home = StateDir.home(environment);
     }
 
     ObjectReader root(JsonNode node) {

@@ -72,6 +72,14 @@ class IncludesAndLocationTest {
     }
 
     @Test
+    void withoutAStateDirVariableTheStateDirIsUnderHomeAsTheEnvironmentSetsIt() {
+        assertThat(StateDir.resolve(java.util.Map.of("HOME", home.toString()))).isEqualTo(home.resolve(".jclaw"));
+        assertThat(StateDir.resolve(java.util.Map.of())).as("HOME unset: the passwd entry")
+                .isEqualTo(Path.of(System.getProperty("user.home"), ".jclaw"));
+        assertThat(StateDir.resolve(java.util.Map.of("HOME", home.toString(), "OPENCLAW_STATE_DIR", "/x/oc"))).isEqualTo(Path.of("/x/oc"));
+    }
+
+    @Test
     void locationPrecedenceIsFlagThenJclawConfigThenOpenclawConfigPathThenStateDir() throws IOException {
         Path state = home.resolve("state");
         assertThat(ConfigLocation.resolve(Path.of("/x/flag.json"), TestEnv.of(home, "JCLAW_CONFIG", "/x/j.json")))
