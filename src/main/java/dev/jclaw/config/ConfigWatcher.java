@@ -9,6 +9,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.FileTime;
@@ -24,6 +25,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * is rejected with its errors logged and the running config stays. The folder is watched, not the
  * file, because editors save by writing a new file and renaming it over the old one; a periodic
  * check of the file's size and modification time catches filesystems without change events.
+ * The folder is often the state dir, where the session store writes all the time: only events for
+ * JSON files (the config and what it includes) start a reload, and the settling has a deadline,
+ * so steady store traffic can neither cause reloads nor postpone one.
  *
  * <p>Listeners run on the watcher's thread, one reload at a time; {@link #reload()} runs on the caller's.
  */
@@ -33,6 +37,8 @@ public final class ConfigWatcher implements AutoCloseable {
     private static final long SETTLE_MS = 200;
     /** How often the file is checked when no event arrives. */
     private static final long POLL_MS = 2_000;
+    /** The longest a reload waits for edits to settle. */
+    private static final long SETTLE_MAX_MS = 2_000;
     private static final long CLOSE_WAIT_MS = 2_000;
 
     /** Told about every reload outcome. */
@@ -60,8 +66,13 @@ public final class ConfigWatcher implements AutoCloseable {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.lastStamp = stamp();
         this.watchService = FileSystems.getDefault().newWatchService();
-        this.file.getParent().register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
-                StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+        try {
+            this.file.getParent().register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
+                    StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+        } catch (IOException | RuntimeException e) {
+            watchService.close();
+            throw e;
+        }
         this.thread = Thread.ofPlatform().daemon().name("jclaw-config-watcher").unstarted(this::run);
     }
 
@@ -103,18 +114,17 @@ public final class ConfigWatcher implements AutoCloseable {
 
     private void run() {
         try {
+            long lastCheck = System.nanoTime();
             while (!closed.get()) {
                 WatchKey key = watchService.poll(POLL_MS, TimeUnit.MILLISECONDS);
-                if (key == null) {
+                if (key != null && drain(key)) {
+                    settle();
+                    reload();
+                    lastCheck = System.nanoTime();
+                } else if (System.nanoTime() - lastCheck >= TimeUnit.MILLISECONDS.toNanos(POLL_MS)) {
                     if (!Objects.equals(stamp(), lastStamp)) reload();
-                    continue;
+                    lastCheck = System.nanoTime();
                 }
-                drain(key);
-                for (WatchKey more = watchService.poll(SETTLE_MS, TimeUnit.MILLISECONDS); more != null;
-                     more = watchService.poll(SETTLE_MS, TimeUnit.MILLISECONDS)) {
-                    drain(more);
-                }
-                reload();
             }
         } catch (ClosedWatchServiceException | InterruptedException e) {
             // closing
@@ -123,9 +133,31 @@ public final class ConfigWatcher implements AutoCloseable {
         }
     }
 
-    private static void drain(WatchKey key) {
-        key.pollEvents();
+    /** Returns once no config event came for {@link #SETTLE_MS}, or after {@link #SETTLE_MAX_MS}. */
+    private void settle() throws InterruptedException {
+        long now = System.nanoTime();
+        long deadline = now + TimeUnit.MILLISECONDS.toNanos(SETTLE_MAX_MS);
+        long quietUntil = now + TimeUnit.MILLISECONDS.toNanos(SETTLE_MS);
+        while (now < quietUntil && now < deadline) {
+            WatchKey more = watchService.poll(Math.min(quietUntil, deadline) - now, TimeUnit.NANOSECONDS);
+            now = System.nanoTime();
+            if (more != null && drain(more)) quietUntil = now + TimeUnit.MILLISECONDS.toNanos(SETTLE_MS);
+        }
+    }
+
+    /** Takes the key's events; true when one may concern the config (the file, a JSON file it may include, lost events). */
+    private boolean drain(WatchKey key) {
+        boolean relevant = false;
+        for (WatchEvent<?> event : key.pollEvents()) {
+            if (event.kind() == StandardWatchEventKinds.OVERFLOW || !(event.context() instanceof Path name)) {
+                relevant = true;
+                continue;
+            }
+            String n = name.toString();
+            if (name.equals(file.getFileName()) || n.endsWith(".json") || n.endsWith(".json5")) relevant = true;
+        }
         key.reset();
+        return relevant;
     }
 
     /** Size and modification time of the file, or null when it is missing. */

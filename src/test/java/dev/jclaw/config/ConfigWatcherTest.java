@@ -69,6 +69,36 @@ class ConfigWatcherTest {
     }
 
     @Test
+    void anEditIsAppliedWhileTheSessionStoreWritesBesideItAllTheTime() throws Exception {
+        // The default config lives in the state dir, next to sessions.db-wal, which changes with every append.
+        Path file = start("{ gateway: { port: 18789 } }");
+        Path wal = home.resolve("sessions.db-wal");
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                for (int i = 0; writing.get(); i++) {
+                    Files.writeString(wal, "entry " + i + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    Thread.sleep(20);
+                }
+            } catch (IOException | InterruptedException e) {
+                // test over
+            }
+        });
+        try {
+            Thread.sleep(1_000);
+            assertThat(applied).as("store traffic alone reloads nothing that changed").isEmpty();
+
+            save(file, "{ gateway: { port: 18800 } }");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !applied.isEmpty());
+            assertThat(watcher.current().gateway().port()).isEqualTo(18800);
+        } finally {
+            writing.set(false);
+            writer.join(5_000);
+        }
+    }
+
+    @Test
     void invalidEditIsRejectedWithItsErrorsAndTheRunningConfigStays() throws IOException {
         Path file = start("{ gateway: { port: 18789 } }");
 
