@@ -53,7 +53,16 @@ final class SessionDb implements AutoCloseable {
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(BUSY_TIMEOUT_MS);
         SessionDb db = connect("jdbc:sqlite:" + stateDir.resolve(FILE), config, stateDir);
-        db.migrate();
+        try {
+            db.migrate();
+        } catch (RuntimeException e) {
+            try {
+                db.close(); // a store written by a newer JClaw, say: its connection must not stay open
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
         return db;
     }
 
@@ -189,8 +198,9 @@ final class SessionDb implements AutoCloseable {
         });
     }
 
-    void addUsage(String key, long input, long output, long context, Instant now) {
-        update("UPDATE sessions SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, "
+    /** Returns the rows changed: 0 when there is no such session. */
+    int addUsage(String key, long input, long output, long context, Instant now) {
+        return update("UPDATE sessions SET input_tokens = input_tokens + ?, output_tokens = output_tokens + ?, "
                 + "total_tokens = total_tokens + ?, context_tokens = ?, updated_at = ? WHERE key = ?",
                 input, output, input + output, context, now.toEpochMilli(), key);
     }

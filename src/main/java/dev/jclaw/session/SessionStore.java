@@ -140,8 +140,8 @@ public final class SessionStore implements SessionReader {
     /** Adds one run's token usage; {@code context} replaces the last context size. */
     public SessionEntry addUsage(SessionKey key, long input, long output, long context) {
         writable();
-        require(key);
-        db.addUsage(key.toString(), input, output, context, now());
+        // Every model turn comes here: one update, its row count telling whether the session exists.
+        if (db.addUsage(key.toString(), input, output, context, now()) == 0) throw new NoSuchElementException("no session " + key);
         return require(key);
     }
 
