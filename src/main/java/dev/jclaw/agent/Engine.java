@@ -95,7 +95,7 @@ public final class Engine implements AutoCloseable {
         return new Engine(configFile, env, initial, options);
     }
 
-    /** A reloaded config: new runs use it; lanes and caps resize; changed MCP servers are retired; models rebuilt. */
+    /** A reloaded config: new runs use it; lanes and caps resize; changed MCP servers are retired; models rebuilt (turns in flight finish on the old client). */
     private void apply(JClawConfig next) {
         config.set(next);
         lanes.resize(next.maxConcurrent(), next.subagentMaxConcurrent());
@@ -157,30 +157,66 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** The model client of the config in effect; a reload swaps it and closes the old one. */
+    /**
+     * The model client of the config in effect. A reload swaps it; the old one is closed when the
+     * last model turn using it returns, never under a turn in flight (closing it would break the
+     * turn's stream).
+     */
     private static final class SwitchableModels implements ModelClient, AutoCloseable {
         private final Function<JClawConfig, ModelClient> factory;
-        private final AtomicReference<ModelClient> current;
+        private final AtomicReference<Generation> current;
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+        /** A client and its users: the reference from {@code current} counts as one; at zero it is closed. */
+        private static final class Generation {
+            final ModelClient client;
+            final java.util.concurrent.atomic.AtomicInteger users = new java.util.concurrent.atomic.AtomicInteger(1);
+
+            Generation(ModelClient client) {
+                this.client = client;
+            }
+
+            /** False once the generation was released for good (it is then no longer current). */
+            boolean enter() {
+                for (int n = users.get(); n > 0; n = users.get()) {
+                    if (users.compareAndSet(n, n + 1)) return true;
+                }
+                return false;
+            }
+
+            void exit() {
+                if (users.decrementAndGet() == 0 && client instanceof AutoCloseable closeable) closeQuietly(closeable);
+            }
+        }
 
         SwitchableModels(Function<JClawConfig, ModelClient> factory, JClawConfig config) {
             this.factory = factory;
-            this.current = new AtomicReference<>(factory.apply(config));
+            this.current = new AtomicReference<>(new Generation(factory.apply(config)));
         }
 
-        void reload(JClawConfig config) {
-            ModelClient old = current.getAndSet(factory.apply(config));
-            if (old instanceof AutoCloseable closeable) closeQuietly(closeable);
+        synchronized void reload(JClawConfig config) {
+            if (closed.get()) return;
+            current.getAndSet(new Generation(factory.apply(config))).exit();
         }
 
         @Override
         public dev.jclaw.provider.ChatResult chat(dev.jclaw.config.ModelSelection selection, dev.jclaw.provider.ChatRequest request,
                                                   dev.jclaw.provider.ChatListener listener, java.time.Duration timeout) {
-            return current.get().chat(selection, request, listener, timeout);
+            while (true) {
+                if (closed.get()) throw new IllegalStateException("the model clients are closed: the gateway is shutting down");
+                Generation generation = current.get();
+                if (!generation.enter()) continue; // swapped out and released just now: take the new one
+                try {
+                    return generation.client.chat(selection, request, listener, timeout);
+                } finally {
+                    generation.exit();
+                }
+            }
         }
 
         @Override
-        public void close() {
-            if (current.get() instanceof AutoCloseable closeable) closeQuietly(closeable);
+        public synchronized void close() {
+            if (closed.compareAndSet(false, true)) current.get().exit();
         }
     }
 }

@@ -30,6 +30,31 @@ class AgentRunTest extends EngineTestSupport {
     }
 
     @Test
+    void aConfigReloadDuringAModelTurnLetsTheTurnFinishOnTheClientItStartedWith() throws Exception {
+        String config = """
+                {
+                  models: { providers: { scripted: { api: "openai-completions", baseUrl: "${PROVIDER}", apiKey: "test" } } },
+                  agents: { list: [ { id: "main", model: "scripted/m1", workspace: "${DIR}/workspace" } %s ] },
+                }
+                """;
+        engine(config.formatted(""), true);
+        provider.script(r -> Reply.text("slow answer").withDelay(Duration.ofSeconds(2)));
+
+        RunHandle run = engine.agents().start(RunRequest.of("main", "hi"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !provider.requests().isEmpty());
+        Files.writeString(dir.resolve("openclaw.json"), config.formatted(", { id: \"second\", model: \"scripted/m1\" }")
+                .replace("${PROVIDER}", provider.openAiBaseUrl()).replace("${DIR}", dir.toString()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.config().agents().size() == 2);
+
+        RunResult result = run.result().get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(result.status()).as(result.error()).isEqualTo(RunResult.Status.OK);
+        assertThat(result.text()).isEqualTo("slow answer");
+        assertThat(provider.requests()).hasSize(1);
+        assertThat(engine.agents().run(RunRequest.of("second", "and you?")).status()).as("the new client serves new turns")
+                .isEqualTo(RunResult.Status.OK);
+    }
+
+    @Test
     void aPlainReplyStreamsAndLandsInTheTranscript() throws Exception {
         engineWithServers("");
         provider.script(r -> Reply.deltas("Hello", ", ", "world"));

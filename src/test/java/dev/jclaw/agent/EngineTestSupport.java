@@ -33,13 +33,18 @@ abstract class EngineTestSupport {
 
     /** Starts the scripted provider (script set later per test) and an engine on {@code configJson}. */
     Engine engine(String configJson) throws Exception {
+        return engine(configJson, false);
+    }
+
+    /** As {@link #engine(String)}, hot-reloading {@code dir/openclaw.json} when {@code watch}. */
+    Engine engine(String configJson, boolean watch) throws Exception {
         if (provider == null) provider = ScriptedProviderServer.start(request -> ScriptedProviderServer.Reply.text("(no script)"));
         Path config = dir.resolve("openclaw.json");
         Files.createDirectories(dir.resolve("workspace"));
         Files.writeString(config, configJson.replace("${PROVIDER}", provider.openAiBaseUrl())
                 .replace("${ANTHROPIC}", provider.anthropicBaseUrl()).replace("${DIR}", dir.toString()));
         engine = Engine.start(config, Map.of("JCLAW_STATE_DIR", dir.resolve("state").toString()),
-                new Engine.Options(c -> Providers.from(c, QUICK_RETRY, registry), registry, false));
+                new Engine.Options(c -> Providers.from(c, QUICK_RETRY, registry), registry, watch));
         return engine;
     }
 
