@@ -99,6 +99,8 @@ public final class AgentService implements AutoCloseable {
         String runId = UUID.randomUUID().toString();
         Run run = new Run(this, request, runId, current, agent, key);
         active.put(runId, run);
+        // A close() that began between the check above and the put did not see this run: it ends at once.
+        if (closed.get()) run.abort("the agent service is shutting down");
         Thread.ofVirtual().name("run-" + runId).start(() -> {
             try {
                 run.execute();

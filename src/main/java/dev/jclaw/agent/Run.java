@@ -39,6 +39,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -79,7 +82,8 @@ final class Run implements AutoCloseable, RunHandle {
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private final AtomicLong seq = new AtomicLong();
     private final AtomicReference<String> abortReason = new AtomicReference<>();
-    private final List<Thread> toolThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** How long interrupted tool calls get to return (an MCP call cancels at once; built-ins wait interruptibly). */
+    private static final Duration TOOL_STOP = Duration.ofSeconds(5);
     private final List<String> warnings = new ArrayList<>();
     private volatile Thread thread;
     private int turns;
@@ -129,7 +133,6 @@ final class Run implements AutoCloseable, RunHandle {
         if (result.isDone() || !abortReason.compareAndSet(null, reason == null ? "aborted" : reason)) return false;
         Thread t = thread;
         if (t != null) t.interrupt();
-        toolThreads.forEach(Thread::interrupt);
         return true;
     }
 
@@ -201,9 +204,9 @@ final class Run implements AutoCloseable, RunHandle {
                 default -> RunResult.Status.ERROR;
             };
             error = status == RunResult.Status.ABORTED ? "the run was aborted: " + abortReason.get() : e.getMessage();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too: whoever waits on the result must get one
             status = RunResult.Status.ERROR;
-            error = "the run failed: " + e.getMessage();
+            error = "the run failed: " + (e instanceof Error ? e.toString() : e.getMessage());
             if (!aborted()) log.error("run {} of agent {} failed", runId, agent.id(), e);
         }
         if (aborted() && status != RunResult.Status.OK) { // an abort may surface as any failure of what it interrupted
@@ -300,6 +303,11 @@ final class Run implements AutoCloseable, RunHandle {
         StringBuilder text = new StringBuilder();
         return new ChatListener() {
             @Override
+            public void onAttempt(String provider, String model) {
+                text.setLength(0); // a retried or fallback attempt streams its text from the start
+            }
+
+            @Override
             public void onTextDelta(String delta) {
                 text.append(delta);
                 emit(RunEvent.ASSISTANT, Map.of("delta", delta, "text", text.toString()));
@@ -307,40 +315,40 @@ final class Run implements AutoCloseable, RunHandle {
         };
     }
 
-    /** Runs one turn's tool calls concurrently, each bounded by the run's deadline; results in call order. */
+    /**
+     * Runs one turn's tool calls concurrently, each bounded by the run's deadline; results in call order.
+     * The calls run on an executor of their own that this method shuts down and waits for (bounded),
+     * so no tool thread outlives the step, and none writes to the transcript after the run ended.
+     * An abort interrupts the run's thread, waiting here, and so, through the shutdown, every call.
+     */
     private List<ChatMessage> callTools(List<ToolCall> calls, Map<String, Tool> builtins, Map<String, McpTool> mcp, McpLease lease)
             throws InterruptedException {
         toolCalls += calls.size();
-        List<CompletableFuture<ChatMessage.ToolResult>> pending = new ArrayList<>();
-        for (ToolCall call : calls) {
-            CompletableFuture<ChatMessage.ToolResult> done = new CompletableFuture<>();
-            Thread worker = Thread.ofVirtual().name("run-" + runId + "-tool-" + call.name()).unstarted(() -> {
-                ChatMessage.ToolResult result;
-                try {
-                    result = callTool(call, builtins, mcp, lease);
-                } catch (RuntimeException e) {
-                    result = new ChatMessage.ToolResult(call.id(), call.name(), "tool failed: " + e.getMessage(), true);
-                }
-                done.complete(result);
-            });
-            toolThreads.add(worker);
-            worker.start();
-            pending.add(done);
-        }
-        List<ChatMessage> results = new ArrayList<>();
+        ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("run-" + runId + "-tool-", 0).factory());
         try {
-            for (CompletableFuture<ChatMessage.ToolResult> done : pending) {
-                results.add(done.get(remaining().toNanos(), TimeUnit.NANOSECONDS));
+            List<Future<ChatMessage.ToolResult>> pending = new ArrayList<>();
+            for (ToolCall call : calls) pending.add(workers.submit(() -> callTool(call, builtins, mcp, lease)));
+            List<ChatMessage> results = new ArrayList<>();
+            for (int i = 0; i < calls.size(); i++) {
+                try {
+                    results.add(pending.get(i).get(remaining().toNanos(), TimeUnit.NANOSECONDS));
+                } catch (ExecutionException e) {
+                    results.add(new ChatMessage.ToolResult(calls.get(i).id(), calls.get(i).name(), "tool failed: " + e.getCause(), true));
+                }
             }
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
+            return results;
         } catch (TimeoutException e) {
             throw new RunTimeout("tool calls still running at the deadline");
         } finally {
-            toolThreads.forEach(Thread::interrupt); // only the ones still running notice
-            toolThreads.clear();
+            workers.shutdownNow();
+            try {
+                if (!workers.awaitTermination(TOOL_STOP.toMillis(), TimeUnit.MILLISECONDS)) {
+                    log.warn("run {}: tool calls still running {} s after they were interrupted", runId, TOOL_STOP.toSeconds());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        return results;
     }
 
     private ChatMessage.ToolResult callTool(ToolCall call, Map<String, Tool> builtins, Map<String, McpTool> mcp, McpLease lease) {
@@ -391,7 +399,8 @@ final class Run implements AutoCloseable, RunHandle {
         }
     }
 
-    void emit(String stream, Map<String, Object> data) {
+    /** Numbers and delivers an event as one step, so concurrent tool calls cannot deliver seq 6 before 5. */
+    synchronized void emit(String stream, Map<String, Object> data) {
         service.emit(request.listener(), new RunEvent(runId, agent.id(), key.toString(), seq.incrementAndGet(), stream, data,
                 System.currentTimeMillis()));
     }

@@ -40,15 +40,22 @@ public final class Lanes {
         return NESTED + ":" + targetSessionKey;
     }
 
+    private static final String SESSION_PREFIX = "session:";
+
     /**
      * Waits for the session's lane, then for {@code lane}, within {@code maxWait} in all.
      *
      * @throws LaneTimeoutException if the turn did not come within {@code maxWait} (nothing is held)
      * @throws InterruptedException if the waiting thread was interrupted (nothing is held)
+     * @throws IllegalArgumentException for a lane named like a session's lane ({@code session:…})
      */
     public LanePermit enter(String sessionKey, String lane, Duration maxWait) throws InterruptedException {
+        // Session lanes and named global lanes share one table: a global lane named like a session's would be
+        // the same one-permit lane taken twice, and the run would wait on itself.
+        if (lane.startsWith(SESSION_PREFIX)) throw new IllegalArgumentException("lane '" + lane + "': names starting with '"
+                + SESSION_PREFIX + "' are the session lanes' own");
         long deadline = System.nanoTime() + maxWait.toNanos();
-        Lane session = retain("session:" + sessionKey);
+        Lane session = retain(SESSION_PREFIX + sessionKey);
         try {
             session.acquire(deadline);
         } catch (InterruptedException | RuntimeException e) {

@@ -180,7 +180,8 @@ class AgentRunTest extends EngineTestSupport {
                 .withTimeout(Duration.ofSeconds(2)));
 
         assertThat(result.status()).isEqualTo(RunResult.Status.TIMEOUT);
-        assertThat(result.error()).contains("did not answer within 2.0 s");
+        // The turn gets what is left of the 2 s once the run has its lane and lease: 2.0 s, or 1.9 s on a busy machine.
+        assertThat(result.error()).containsPattern("did not answer within (1\\.9|2\\.0) s");
         assertThat(leases()).isZero();
         await().atMost(Duration.ofSeconds(5)).until(() -> processes("fake-mcp-server").isEmpty());
     }

@@ -17,6 +17,17 @@ class LanesTest {
     private static final Duration LONG = Duration.ofSeconds(10);
 
     @Test
+    void aGlobalLaneCannotBeNamedLikeASessionLane() throws Exception {
+        Lanes lanes = new Lanes(4, 8);
+
+        assertThatThrownBy(() -> lanes.enter("agent:a:main", "session:agent:a:main", Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("session lanes' own");
+        try (Lanes.LanePermit permit = lanes.enter("agent:a:main", Lanes.MAIN, Duration.ofSeconds(1))) {
+            assertThat(permit).as("nothing was left held by the refusal").isNotNull();
+        }
+    }
+
+    @Test
     void runsOfOneSessionGoOneAtATimeInArrivalOrder() throws Exception {
         Lanes lanes = new Lanes(4, 8);
         List<Integer> order = Collections.synchronizedList(new ArrayList<>());
