@@ -19,7 +19,8 @@ import java.util.Map;
  * ({@code gateway call}, {@code status}, {@code health}, {@code agent}, {@code mcp status}): the URL
  * from {@code --url}, {@code JCLAW_GATEWAY_URL} / {@code OPENCLAW_GATEWAY_URL}, else loopback on the
  * port from {@code --port}, the environment or the config; the token or password from
- * {@code --token}, the environment, then the config.
+ * {@code --token}, then, for the local gateway, the one it resolves itself (config, else environment),
+ * and for a gateway named by URL, the environment, then the config.
  */
 record Endpoint(URI url, String token, String password) {
     static Endpoint resolve(String url, Integer port, String token, String password, Path configFlag) {
@@ -40,10 +41,20 @@ record Endpoint(URI url, String token, String password) {
             uri = URI.create("ws://127.0.0.1:" + p);
         }
         GatewayConfig.Auth auth = config == null || config.gateway().auth() == null ? null : config.gateway().auth();
-        String t = first(token, env.get("JCLAW_GATEWAY_TOKEN"), env.get("OPENCLAW_GATEWAY_TOKEN"),
-                auth != null && auth.token() != null ? auth.token().reveal() : null);
-        String pw = first(password, env.get("JCLAW_GATEWAY_PASSWORD"), env.get("OPENCLAW_GATEWAY_PASSWORD"),
-                auth != null && auth.password() != null ? auth.password().reveal() : null);
+        String configToken = auth != null && auth.token() != null ? auth.token().reveal() : null;
+        String configPassword = auth != null && auth.password() != null ? auth.password().reveal() : null;
+        String t;
+        String pw;
+        if (u == null && config != null) {
+            // The local gateway: the secret it resolved itself (the config's, else the environment's, which the
+            // loaded config already folds in), so the two can never disagree.
+            t = first(token, configToken);
+            pw = first(password, configPassword);
+        } else {
+            // Another gateway (a URL was given) or no readable config: the environment speaks for it.
+            t = first(token, env.get("JCLAW_GATEWAY_TOKEN"), env.get("OPENCLAW_GATEWAY_TOKEN"), configToken);
+            pw = first(password, env.get("JCLAW_GATEWAY_PASSWORD"), env.get("OPENCLAW_GATEWAY_PASSWORD"), configPassword);
+        }
         return new Endpoint(uri, t, pw);
     }
 

@@ -132,7 +132,7 @@ final class GatewayCommand implements Callable<Integer> {
         GatewayOptions options = gateway.options();
         String auth = switch (options.authMode()) {
             case NONE -> "none (loopback only)";
-            case TOKEN, PASSWORD -> options.authMode() + " " + hint(options.secret().reveal()) + " from " + secretSource(config, options.authMode());
+            case TOKEN, PASSWORD -> options.authMode() + " " + hint(options.secret().reveal()) + " from " + secretSource(config, options.authMode(), options.secret().reveal());
         };
         if (json) {
             Map<String, Object> ready = new LinkedHashMap<>();
@@ -163,10 +163,12 @@ final class GatewayCommand implements Callable<Integer> {
         return secret.length() <= 8 ? "(" + secret.length() + " chars)" : secret.substring(0, 4) + "…" + secret.substring(secret.length() - 2);
     }
 
-    private static String secretSource(JClawConfig config, GatewayConfig.AuthMode mode) {
+    /** Where the secret in effect came from: a variable only when it holds that very secret (the config's wins). */
+    private static String secretSource(JClawConfig config, GatewayConfig.AuthMode mode, String secret) {
         String upper = mode.toString().toUpperCase();
         for (String name : List.of("JCLAW_GATEWAY_" + upper, "OPENCLAW_GATEWAY_" + upper)) {
-            if (System.getenv(name) != null && !System.getenv(name).isBlank()) return "$" + name;
+            String value = System.getenv(name);
+            if (value != null && !value.isBlank() && value.equals(secret)) return "$" + name;
         }
         return "gateway.auth." + mode + " in " + (config.source() == null ? "the config" : config.source().getFileName());
     }

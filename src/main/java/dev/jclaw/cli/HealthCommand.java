@@ -32,25 +32,10 @@ final class HealthCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Endpoint endpoint = client.endpoint();
         long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        boolean announced = false;
-        while (true) {
-            String problem;
-            try {
-                HttpResponse<String> startup = http.send(HttpRequest.newBuilder(endpoint.http("/startupz")).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                problem = startup.statusCode() == 200 ? null : "starting (" + startup.body() + ")";
-            } catch (java.io.IOException e) {
-                problem = "no gateway answers at " + endpoint.http("") + " (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")";
-            }
-            if (problem == null) break;
-            if (System.nanoTime() >= deadline) {
-                System.err.println("jclaw health: " + problem);
-                return 1;
-            }
-            if (!announced && !json) System.err.println("jclaw health: waiting up to " + waitSeconds + " s: " + problem);
-            announced = true;
-            Thread.sleep(250);
+        String problem = awaitStartup(endpoint, deadline);
+        if (problem != null) {
+            System.err.println("jclaw health: " + problem);
+            return 1;
         }
         try (GatewayClient gateway = endpoint.connect(List.of("operator.read"), Duration.ofSeconds(10))) {
             long began = System.nanoTime();
@@ -71,6 +56,27 @@ final class HealthCommand implements Callable<Integer> {
             return health.path("ok").asBoolean() ? 0 : 1;
         } catch (GatewayException e) {
             return GatewayCommand.printFailure(e, json);
+        }
+    }
+
+    /** Polls {@code /startupz} until it answers 200 (null) or the deadline passes (what was wrong). */
+    private String awaitStartup(Endpoint endpoint, long deadline) throws InterruptedException {
+        boolean announced = false;
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            while (true) {
+                String problem;
+                try {
+                    HttpResponse<String> startup = http.send(HttpRequest.newBuilder(endpoint.http("/startupz")).timeout(Duration.ofSeconds(5)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    problem = startup.statusCode() == 200 ? null : "starting (" + startup.body() + ")";
+                } catch (java.io.IOException e) {
+                    problem = "no gateway answers at " + endpoint.http("") + " (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")";
+                }
+                if (problem == null || System.nanoTime() >= deadline) return problem;
+                if (!announced && !json) System.err.println("jclaw health: waiting up to " + waitSeconds + " s: " + problem);
+                announced = true;
+                Thread.sleep(250);
+            }
         }
     }
 }

@@ -203,7 +203,7 @@ public final class Connection implements Session.Listener {
                 return;
             }
             // The hello reads the store: off Jetty's thread; the next frame is read once the handshake is done.
-            Thread.ofVirtual().name("jclaw-connect-" + connId).start(() -> {
+            gateway.submit(() -> {
                 try {
                     handshake(id, params);
                 } finally {
@@ -218,7 +218,7 @@ public final class Connection implements Session.Listener {
             enqueue(Json.error(id, GatewayError.invalid("connect was already accepted on this connection")));
             return;
         }
-        Thread.ofVirtual().name("jclaw-req-" + method).start(() -> {
+        gateway.submit(() -> {
             try {
                 inFlight.acquire();
             } catch (InterruptedException e) {

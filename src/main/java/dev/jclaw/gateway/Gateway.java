@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link #close()} is one ordered sequence, run once (CAS on the state), every step bounded and
  * every failure logged before the next step: stop accepting connections; tell clients
  * ({@code shutdown} event); abort every run (their {@code agent} requests get their final answer);
- * let writers flush briefly; close every connection (1012); stop the HTTP server; close the engine,
+ * let writers flush briefly; close every connection (1012); interrupt and await the request handlers;
+ * stop the HTTP server; close the engine,
  * which disposes every MCP runtime through the supervisor and releases the state dir. The caller
  * (the CLI's signal hook) bounds the whole by {@link GatewayOptions#shutdownTimeout()}.
  */
@@ -60,6 +61,9 @@ public final class Gateway implements AutoCloseable {
     private final Clients clients;
     private final RunTracker runs = new RunTracker();
     private final ScheduledExecutorService timers;
+    /** Every client request and handshake runs here, so that close() can interrupt and wait for them. */
+    private final java.util.concurrent.ExecutorService requests =
+            java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jclaw-req-", 0).factory());
     private final String version;
     private volatile Engine engine;
     private volatile Handshake handshake;
@@ -93,13 +97,17 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(GatewayOptions options, EngineStarter engine) throws IOException {
         options.checkExposure();
         Gateway gateway = new Gateway(options);
-        gateway.listen();
         try {
+            gateway.listen();
             gateway.serve(engine.start(gateway.metrics.registry()));
         } catch (IOException | RuntimeException | Error e) {
             gateway.startupFailure = e.getMessage();
             gateway.stopServer();
+            // serve() can fail after the engine started (an unreadable device key, say): the engine holds the state dir.
+            Engine started = gateway.engine;
+            if (started != null) started.close();
             gateway.timers.shutdownNow();
+            gateway.requests.shutdownNow();
             gateway.metrics.close();
             throw e;
         }
@@ -257,6 +265,15 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** Runs a client's request or handshake on a virtual thread the gateway owns; nothing runs once it is closing. */
+    void submit(Runnable work) {
+        try {
+            requests.execute(work);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down: the connection is being closed with 1012
+        }
+    }
+
     /** hello-ok: what the client may do and the state it starts from. */
     Object hello(Peer peer) {
         return snapshots.hello(peer);
@@ -276,6 +293,10 @@ public final class Gateway implements AutoCloseable {
         step(failures, "flush", this::awaitFlush);
         step(failures, "close connections", () -> clients.all().forEach(c -> c.close(1012, "gateway shutting down")));
         step(failures, "drain connections", this::awaitConnectionsClosed);
+        step(failures, "stop requests", () -> {
+            requests.shutdownNow(); // handlers still running (a history read, a session reset) end before the engine closes
+            if (!requests.awaitTermination(2, TimeUnit.SECONDS)) log.warn("shutdown: requests still running after 2 s");
+        });
         step(failures, "stop http", this::stopServer);
         if (e != null) step(failures, "close engine", e::close);
         step(failures, "timers", () -> timers.shutdownNow());

@@ -54,10 +54,13 @@ public final class GatewayClient implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final StringBuilder partial = new StringBuilder();
     private volatile WebSocket socket;
+    /** Owns the selector thread of the WebSocket; closed with the client. */
+    private final HttpClient http;
     private volatile JsonNode hello;
 
     private GatewayClient(Options options) {
         this.options = options;
+        this.http = HttpClient.newBuilder().connectTimeout(options.connectTimeout()).build();
     }
 
     /**
@@ -67,30 +70,36 @@ public final class GatewayClient implements AutoCloseable {
      */
     public static GatewayClient connect(Options options) throws GatewayException, InterruptedException {
         GatewayClient client = new GatewayClient(options);
-        client.open();
+        try {
+            client.open();
+        } catch (GatewayException | InterruptedException | RuntimeException | Error e) {
+            client.close(); // a socket opened before the handshake failed (or was interrupted) goes with it
+            throw e;
+        }
         return client;
     }
 
     private void open() throws GatewayException, InterruptedException {
         long timeout = options.connectTimeout().toMillis();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(options.connectTimeout()).build();
+        CompletableFuture<WebSocket> opening = http.newWebSocketBuilder().connectTimeout(options.connectTimeout())
+                .buildAsync(options.url(), new Listener());
         try {
-            socket = http.newWebSocketBuilder().connectTimeout(options.connectTimeout()).buildAsync(options.url(), new Listener())
-                    .get(timeout, TimeUnit.MILLISECONDS);
+            socket = opening.get(timeout, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             String why = cause instanceof ConnectException || (cause != null && cause.getCause() instanceof ConnectException)
                     ? "connection refused" : String.valueOf(cause);
             throw new GatewayException(GatewayException.Kind.TRANSPORT, null, "no gateway answers at " + options.url() + " (" + why + ")", null);
-        } catch (TimeoutException e) {
+        } catch (TimeoutException | InterruptedException e) {
+            opening.cancel(true);
+            opening.thenAccept(WebSocket::abort); // one that connects after all is dropped
+            if (e instanceof InterruptedException interrupted) throw interrupted;
             throw new GatewayException(GatewayException.Kind.TRANSPORT, null, "no gateway answered at " + options.url() + " within "
                     + options.connectTimeout().toSeconds() + " s", null);
         }
-        String nonce;
         try {
-            nonce = challenge.get(timeout, TimeUnit.MILLISECONDS);
+            challenge.get(timeout, TimeUnit.MILLISECONDS); // the nonce matters to signing clients; this one sends a token
         } catch (ExecutionException | TimeoutException e) {
-            close();
             throw new GatewayException(GatewayException.Kind.TRANSPORT, null, "the gateway at " + options.url() + " sent no connect.challenge", null);
         }
         ObjectNode params = Json.object();
@@ -111,9 +120,8 @@ public final class GatewayClient implements AutoCloseable {
         try {
             hello = request("connect", params, false, null, options.connectTimeout());
         } catch (GatewayException e) {
-            close();
-            throw new GatewayException(GatewayException.Kind.REFUSED, e.code(), "the gateway refused the connection: " + e.getMessage()
-                    + (nonce.isEmpty() ? "" : ""), e.details());
+            throw new GatewayException(GatewayException.Kind.REFUSED, e.code(), "the gateway refused the connection: " + e.getMessage(),
+                    e.details());
         }
     }
 
@@ -148,6 +156,11 @@ public final class GatewayClient implements AutoCloseable {
         String id = ids.incrementAndGet() + ":" + UUID.randomUUID();
         Pending p = new Pending(new CompletableFuture<>(), accepted, expectFinal);
         pending.put(id, p);
+        // failAll ran when the connection closed; a request registered after that would wait its whole timeout.
+        if (closed.isDone()) {
+            pending.remove(id);
+            throw new GatewayException(GatewayException.Kind.TRANSPORT, null, "the connection is closed", null);
+        }
         ObjectNode frame = Json.object();
         frame.put("type", "req");
         frame.put("id", id);
@@ -222,7 +235,10 @@ public final class GatewayClient implements AutoCloseable {
     @Override
     public void close() {
         WebSocket ws = socket;
-        if (ws == null) return;
+        if (ws == null) {
+            http.shutdownNow();
+            return;
+        }
         try {
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(1, TimeUnit.SECONDS);
             closed.get(1, TimeUnit.SECONDS);
@@ -232,6 +248,7 @@ public final class GatewayClient implements AutoCloseable {
             // the gateway did not echo: drop it
         } finally {
             ws.abort();
+            http.shutdownNow(); // not close(): that waits for exchanges, and the socket is already gone
         }
     }
 

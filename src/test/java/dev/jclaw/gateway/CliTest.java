@@ -74,6 +74,17 @@ class CliTest extends GatewayTestSupport {
     }
 
     @Test
+    void theCliSendsTheTokenTheLocalGatewayResolvedEvenWithAnotherInTheEnvironment() throws Exception {
+        start(); // gateway.auth.token is set in the config: the gateway uses it whatever the environment says
+        Map<String, String> e = cliEnv();
+        e.put("JCLAW_GATEWAY_TOKEN", "a-stale-token-from-the-shell");
+
+        GatewayProcess.Result status = GatewayProcess.run(home, e, LIMIT, "health", "--json", "--port", port());
+
+        assertThat(status.exit()).as(status.err()).isZero();
+    }
+
+    @Test
     void withNoGatewayStatusReportsUnreachableHealthAndMcpStatusFail() throws Exception {
         start();
         String nobody = Integer.toString(GatewayProcess.freePort());
