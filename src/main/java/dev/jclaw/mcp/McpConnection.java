@@ -100,9 +100,11 @@ final class McpConnection implements AutoCloseable {
      * Starts the server (stdio) or opens the connection (remote), runs initialize and lists its
      * tools, all within the server's connection timeout. On any failure nothing is left running.
      */
-    static McpConnection open(McpServerSpec spec, Cohort cohort, McpRuntimeManager.Context context, Consumer<McpConnection> onBroken) {
+    static McpConnection open(McpServerSpec spec, Cohort cohort, McpRuntimeManager.Context context, Consumer<McpConnection> onBroken,
+                              Consumer<McpConnection> created) {
         McpConnection connection = new McpConnection(spec, cohort, context, onBroken);
         try {
+            created.accept(connection); // its owner may close it while it starts: initialize then ends at once
             connection.initialize();
             connection.tools = connection.filter(connection.listAllTools());
             if (!connection.state.compareAndSet(State.CONNECTING, State.READY)) {
@@ -196,7 +198,9 @@ final class McpConnection implements AutoCloseable {
         inFlight.put(token, call);
         McpSchema.CallToolRequest request = new McpSchema.CallToolRequest(tool, arguments == null ? Map.of() : arguments,
                 Map.of("progressToken", token));
-        call.timeout = timer.schedule(() -> call.cancel("timeout after " + timeout.toMillis() + " ms", McpException.Kind.TIMEOUT),
+        // The cancel writes to the server, which may have stopped reading: on a thread of its own, never the shared timer's.
+        call.timeout = timer.schedule(() -> Thread.startVirtualThread(
+                        () -> call.cancel("timeout after " + timeout.toMillis() + " ms", McpException.Kind.TIMEOUT)),
                 timeout.toMillis(), TimeUnit.MILLISECONDS);
         call.subscription = client.callTool(request).subscribe(call.result::complete,
                 error -> call.fail(translate(error, tool)));
@@ -239,8 +243,11 @@ final class McpConnection implements AutoCloseable {
         } catch (RuntimeException e) {
             log.debug("closing the MCP client of '{}'", spec.label(), e);
         }
-        transport.close(); // stdio: the child's bounded stop sequence
-        if (stdio != null) context.releaseProcess();
+        try {
+            transport.close(); // stdio: the child's bounded stop sequence
+        } finally {
+            if (stdio != null) context.releaseProcess(); // even if the stop threw: the process cap must not drift
+        }
     }
 
     private McpException brokenError() {

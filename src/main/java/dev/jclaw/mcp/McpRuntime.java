@@ -148,7 +148,8 @@ final class McpRuntime {
             state = State.RETIRING;
         }
         log.info("MCP runtime {} idle for more than {} ms: retiring it", key, ttl.toMillis());
-        dispose();
+        // Off the caller's thread (the manager's one timer): stopping the servers takes up to their stop policy.
+        Thread.ofVirtual().name("jclaw-mcp-retire").start(this::dispose);
         return true;
     }
 
@@ -167,8 +168,11 @@ final class McpRuntime {
             slots.clear();
         }
         try {
-            closeAll(closing);
-            cohort.close(); // whatever a server left behind in this scope
+            try {
+                closeAll(closing);
+            } finally {
+                cohort.close(); // whatever a server left behind in this scope, even if a server's stop threw
+            }
         } finally {
             context.disposed(this);
             disposed.complete(null);

@@ -185,7 +185,13 @@ public final class McpRuntimeManager implements AutoCloseable {
         for (int attempt = 0; ; attempt++) {
             requireRunning();
             McpRuntime runtime = runtimes.compute(key, (k, existing) -> existing != null ? existing : create(k));
-            if (runtime.tryLease()) return runtime;
+            if (runtime.tryLease()) {
+                if (state.get() == State.RUNNING) return runtime;
+                // close() began after the check above and may have missed this runtime: it goes now, unused
+                runtime.release();
+                runtime.dispose();
+                requireRunning();
+            }
             try {
                 runtime.disposed().get(30, TimeUnit.SECONDS); // disposal is bounded by the servers' stop policies
             } catch (TimeoutException e) {

@@ -37,6 +37,8 @@ final class McpServerSlot {
     private final CompletableFuture<Void> predecessorsGone;
     private State state = State.IDLE;
     private CompletableFuture<McpConnection> starting;
+    /** The connection a start is opening (spawned, not yet initialized), or null. Guarded by this. */
+    private McpConnection opening;
     private McpConnection connection;
     private long readySinceNanos;
     private long backoffUntilNanos;
@@ -110,10 +112,13 @@ final class McpServerSlot {
         McpConnection opened;
         try {
             predecessorsGone.join(); // bounded: closing a slot is bounded by its stop policy
-            opened = McpConnection.open(spec, cohort, context, this::broken);
+            opened = McpConnection.open(spec, cohort, context, this::broken, this::opening);
         } catch (RuntimeException e) {
             synchronized (this) {
-                if (e instanceof McpException mcp && mcp.kind() == McpException.Kind.ADMISSION) {
+                opening = null;
+                if (state == State.CLOSED) {
+                    // closed while starting: close() ended this start; the slot stays closed
+                } else if (e instanceof McpException mcp && mcp.kind() == McpException.Kind.ADMISSION) {
                     state = State.IDLE; // over the process cap: not the server's fault
                 } else {
                     recordFailure(e.getMessage());
@@ -126,6 +131,7 @@ final class McpServerSlot {
         }
         boolean keep;
         synchronized (this) {
+            opening = null;
             keep = state == State.STARTING;
             if (keep) {
                 state = State.READY;
@@ -212,16 +218,34 @@ final class McpServerSlot {
         }
     }
 
-    /** Stops the server for good: fails its calls, kills its tree. Bounded, idempotent. */
+    /** Publishes the connection a start is opening, so that close() can end it; one closed already is ended at once. */
+    private void opening(McpConnection connection) {
+        boolean closed;
+        synchronized (this) {
+            closed = state == State.CLOSED;
+            if (!closed) opening = connection;
+        }
+        if (closed) connection.close();
+    }
+
+    /**
+     * Stops the server for good: fails its calls, kills its tree, a starting one's too (its initialize
+     * then fails at once). Bounded, idempotent. When it returns, no process of this slot is alive:
+     * a reconfigured server's old tree is dead before its successor starts.
+     */
     void close() {
         McpConnection toClose;
+        McpConnection starting;
         synchronized (this) {
             if (state == State.CLOSED) return;
             state = State.CLOSED;
             toClose = connection;
             connection = null;
+            starting = opening;
+            opening = null;
         }
         if (toClose != null) toClose.close();
+        if (starting != null) starting.close();
     }
 
     synchronized McpStatus.Server status() {

@@ -41,6 +41,8 @@ final class StdioTransport implements McpClientTransport {
     private final Runnable onStdoutClosed;
     private volatile Function<Mono<JSONRPCMessage>, Mono<JSONRPCMessage>> handler;
     private volatile ChildProcess child;
+    /** Set by close(); guarded by this, like the spawn. */
+    private boolean closed;
     private int garbageLines;
 
     /**
@@ -68,7 +70,10 @@ final class StdioTransport implements McpClientTransport {
                     .withOnLine(this::receive)
                     .withOnStdoutClosed(onStdoutClosed);
             try {
-                child = cohort.spawn(childSpec);
+                synchronized (this) { // a close() before or during the spawn must find the child, or forbid it
+                    if (closed) throw new McpException(McpException.Kind.CLOSED, spec.name(), "MCP server '" + spec.label() + "' was closed before it started");
+                    child = cohort.spawn(childSpec);
+                }
             } catch (ProcessStartException e) {
                 throw new McpException(McpException.Kind.START_FAILED, spec.name(),
                         "MCP server '" + spec.label() + "' could not start: " + e.getMessage(), e);
@@ -128,7 +133,11 @@ final class StdioTransport implements McpClientTransport {
     /** Stops the child's tree: bounded, idempotent. */
     @Override
     public void close() {
-        ChildProcess target = child;
+        ChildProcess target;
+        synchronized (this) {
+            closed = true;
+            target = child;
+        }
         if (target != null) target.stop();
     }
 

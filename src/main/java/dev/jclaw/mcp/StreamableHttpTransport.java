@@ -54,13 +54,14 @@ final class StreamableHttpTransport implements McpClientTransport {
     private volatile String sessionId;
     private volatile String protocolVersion;
     private volatile boolean closed;
+    /** The client's threads; shutting the client down does not stop an executor it was given, close() does. */
+    private final java.util.concurrent.ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
     StreamableHttpTransport(McpServerSpec spec, McpJsonMapper json) {
         this.spec = spec;
         this.endpoint = spec.url();
         this.json = json;
-        this.http = HttpClient.newBuilder().connectTimeout(spec.connectionTimeout())
-                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        this.http = HttpClient.newBuilder().connectTimeout(spec.connectionTimeout()).executor(executor).build();
     }
 
     @Override
@@ -261,6 +262,7 @@ final class StreamableHttpTransport implements McpClientTransport {
             }
         }
         http.shutdownNow();
+        executor.shutdownNow();
     }
 
     @Override
