@@ -75,11 +75,11 @@ final class McpConnection implements AutoCloseable {
         this.onBroken = onBroken;
         if (spec.transport() == Transport.STDIO) {
             context.reserveProcess(spec); // released by close(), the one way out
-            stdio = new StdioTransport(spec, cohort, JSON, requestIds::put, () -> markBroken(describeExit()));
-            transport = stdio;
+            stdio = new StdioTransport(spec, cohort, JSON, () -> markBroken(describeExit()));
+            transport = new CallIds(stdio, requestIds::put);
         } else {
             stdio = null;
-            transport = remoteTransport(spec);
+            transport = new CallIds(remoteTransport(spec), requestIds::put);
         }
         client = McpClient.async(transport)
                 .clientInfo(new McpSchema.Implementation("jclaw", "JClaw", "null".equals(VERSION) ? "dev" : VERSION))
@@ -361,6 +361,52 @@ final class McpConnection implements AutoCloseable {
                 if (s != null) s.dispose(); // a late reply is then dropped
             }
             return failed;
+        }
+    }
+
+    /**
+     * Any transport, noting the JSON-RPC id of every tools/call it sends (by the call's progress
+     * token): a timed-out or cancelled call can then send {@code notifications/cancelled} with that
+     * id, whichever transport carries it.
+     */
+    private record CallIds(McpClientTransport delegate, java.util.function.BiConsumer<String, Object> sent) implements McpClientTransport {
+        @Override
+        public Mono<Void> connect(java.util.function.Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+            return delegate.connect(handler);
+        }
+
+        @Override
+        public void setExceptionHandler(Consumer<Throwable> handler) {
+            delegate.setExceptionHandler(handler);
+        }
+
+        @Override
+        public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
+            if (message instanceof McpSchema.JSONRPCRequest request && request.params() instanceof McpSchema.CallToolRequest call
+                    && call.meta() != null && call.meta().get("progressToken") instanceof String token) {
+                sent.accept(token, request.id());
+            }
+            return delegate.sendMessage(message);
+        }
+
+        @Override
+        public Mono<Void> closeGracefully() {
+            return delegate.closeGracefully();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+
+        @Override
+        public <T> T unmarshalFrom(Object data, io.modelcontextprotocol.json.TypeRef<T> type) {
+            return delegate.unmarshalFrom(data, type);
+        }
+
+        @Override
+        public List<String> protocolVersions() {
+            return delegate.protocolVersions();
         }
     }
 

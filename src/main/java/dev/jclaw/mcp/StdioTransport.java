@@ -16,7 +16,6 @@ import reactor.core.publisher.Mono;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -37,7 +36,6 @@ final class StdioTransport implements McpClientTransport {
     private final McpServerSpec spec;
     private final Cohort cohort;
     private final McpJsonMapper json;
-    private final BiConsumer<String, Object> onToolCallSent;
     private final Runnable onStdoutClosed;
     private volatile Function<Mono<JSONRPCMessage>, Mono<JSONRPCMessage>> handler;
     private volatile ChildProcess child;
@@ -45,17 +43,11 @@ final class StdioTransport implements McpClientTransport {
     private boolean closed;
     private int garbageLines;
 
-    /**
-     * @param onToolCallSent told (progress token, JSON-RPC id) for every tools/call written, so a
-     *                       call can later be cancelled by id
-     * @param onStdoutClosed told when the server can no longer answer
-     */
-    StdioTransport(McpServerSpec spec, Cohort cohort, McpJsonMapper json, BiConsumer<String, Object> onToolCallSent,
-                   Runnable onStdoutClosed) {
+    /** @param onStdoutClosed told when the server can no longer answer */
+    StdioTransport(McpServerSpec spec, Cohort cohort, McpJsonMapper json, Runnable onStdoutClosed) {
         this.spec = spec;
         this.cohort = cohort;
         this.json = json;
-        this.onToolCallSent = onToolCallSent;
         this.onStdoutClosed = onStdoutClosed;
     }
 
@@ -112,10 +104,6 @@ final class StdioTransport implements McpClientTransport {
         return Mono.fromRunnable(() -> {
             ChildProcess target = child;
             if (target == null) throw new IllegalStateException("MCP server '" + spec.label() + "' is not connected");
-            if (message instanceof McpSchema.JSONRPCRequest request && request.params() instanceof McpSchema.CallToolRequest call
-                    && call.meta() != null && call.meta().get("progressToken") instanceof String token) {
-                onToolCallSent.accept(token, request.id());
-            }
             try {
                 target.send(json.writeValueAsString(message));
             } catch (IOException e) {
