@@ -87,7 +87,9 @@ final class ConfigBinder {
     /** No {@code reset}: never; a {@code reset} without {@code mode}: daily (OpenClaw's rule). */
     private static SessionConfig.Reset readReset(ObjectReader reset) {
         if (reset == null) return SessionConfig.Reset.NONE;
-        return new SessionConfig.Reset(reset.choice("mode", SessionConfig.ResetMode.class, SessionConfig.ResetMode.DAILY),
+        SessionConfig.ResetMode mode = reset.choice("mode", SessionConfig.ResetMode.class, SessionConfig.ResetMode.DAILY);
+        if (mode != SessionConfig.ResetMode.NONE) reset.warnNotImplemented("mode"); // no automatic reset yet: docs/CONFIG.md
+        return new SessionConfig.Reset(mode,
                 reset.integer("atHour", 0, 23, SessionConfig.Reset.DEFAULT_AT_HOUR),
                 reset.integer("idleMinutes", 0, Integer.MAX_VALUE));
     }

@@ -62,6 +62,11 @@ final class ObjectReader {
         ctx.problems.warn(pathOf(key), message);
     }
 
+    /** The one warning for an OpenClaw setting JClaw reads (and checks) but does not act on. */
+    void warnNotImplemented(String key) {
+        warn(key, "OpenClaw setting not implemented by JClaw; ignored");
+    }
+
     /** The value at {@code key}, or null when absent or JSON null. */
     JsonNode raw(String key) {
         known.add(key);
@@ -307,7 +312,7 @@ final class ObjectReader {
             String key = field.getKey();
             if (known.contains(key) || schema.isEmpty() && BOOKKEEPING.contains(key)) continue;
             if (OpenClawKeys.defines(schema, key)) {
-                warn(key, "OpenClaw setting not implemented by JClaw; ignored");
+                warnNotImplemented(key);
                 continue;
             }
             String nearest = nearestKnown(key);
