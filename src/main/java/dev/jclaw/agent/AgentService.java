@@ -138,15 +138,6 @@ public final class AgentService implements AutoCloseable {
         return List.copyOf(active.values());
     }
 
-    /** Aborts the runs of {@code sessionKey} (its reset or deletion); returns how many were aborted. */
-    public int abortSession(String sessionKey, String reason) {
-        int aborted = 0;
-        for (Run run : active.values()) {
-            if (run.sessionKey().equals(sessionKey) && run.abort(reason)) aborted++;
-        }
-        return aborted;
-    }
-
     /**
      * Resets a session: aborts its runs and waits (≤ 15 s, as OpenClaw) for them to close, retires its
      * session-scoped MCP runtime (gone after its last lease), then gives it a new session id with the

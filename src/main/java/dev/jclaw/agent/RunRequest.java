@@ -71,14 +71,6 @@ public record RunRequest(String agentId, String sessionKey, String message, Stri
         return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
     }
 
-    public RunRequest withMaxTurns(int maxTurns) {
-        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
-    }
-
-    public RunRequest withProvenance(Map<String, Object> provenance) {
-        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
-    }
-
     public RunRequest withLabel(String label) {
         return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
     }

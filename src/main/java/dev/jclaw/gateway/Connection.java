@@ -90,10 +90,6 @@ public final class Connection implements Session.Listener {
         return peer;
     }
 
-    boolean isOpen() {
-        return state.get() == State.OPEN;
-    }
-
     // ---- Jetty callbacks (one at a time per connection) ----
 
     @Override

@@ -227,11 +227,6 @@ public final class GatewayClient implements AutoCloseable {
         challenge.completeExceptionally(e);
     }
 
-    /** Completes when the gateway closes the connection, with its close code. */
-    public CompletableFuture<Integer> closed() {
-        return closed;
-    }
-
     @Override
     public void close() {
         WebSocket ws = socket;

@@ -48,10 +48,6 @@ public record GatewayOptions(String host, int port, GatewayConfig.AuthMode authM
             return new Limits(maxPayload, maxPreauthPayload, bytes, maxBufferedTotal, handshakeTimeout, pingInterval, sendTimeout, maxConnections);
         }
 
-        public Limits withMaxBufferedTotal(long bytes) {
-            return new Limits(maxPayload, maxPreauthPayload, maxBufferedBytes, bytes, handshakeTimeout, pingInterval, sendTimeout, maxConnections);
-        }
-
         public Limits withMaxPayload(int bytes) {
             return new Limits(bytes, maxPreauthPayload, maxBufferedBytes, maxBufferedTotal, handshakeTimeout, pingInterval, sendTimeout, maxConnections);
         }
@@ -62,10 +58,6 @@ public record GatewayOptions(String host, int port, GatewayConfig.AuthMode authM
 
         public Limits withSendTimeout(Duration timeout) {
             return new Limits(maxPayload, maxPreauthPayload, maxBufferedBytes, maxBufferedTotal, handshakeTimeout, pingInterval, timeout, maxConnections);
-        }
-
-        public Limits withMaxConnections(int connections) {
-            return new Limits(maxPayload, maxPreauthPayload, maxBufferedBytes, maxBufferedTotal, handshakeTimeout, pingInterval, sendTimeout, connections);
         }
     }
 
@@ -99,10 +91,6 @@ public record GatewayOptions(String host, int port, GatewayConfig.AuthMode authM
                 null, null, null);
         options.checkExposure();
         return options;
-    }
-
-    public GatewayOptions withPort(int port) {
-        return new GatewayOptions(host, port, authMode, secret, tickInterval, shutdownTimeout, limits);
     }
 
     public GatewayOptions withLimits(Limits limits) {

@@ -83,9 +83,4 @@ final class Json {
         }
         return map;
     }
-
-    static String text(JsonNode node, String field) {
-        JsonNode value = node == null ? null : node.get(field);
-        return value == null || !value.isTextual() ? null : value.asText();
-    }
 }

@@ -96,8 +96,4 @@ final class RunTracker {
         runs.values().stream().filter(t -> t.result().isDone()).sorted(Comparator.comparingLong(Tracked::startedAt))
                 .limit(runs.size() - MAX_ENDED).toList().forEach(t -> runs.remove(t.runId()));
     }
-
-    int size() {
-        return runs.size();
-    }
 }

@@ -69,10 +69,6 @@ public final class McpRuntimeManager implements AutoCloseable {
             return new Limits(maxRuntimes, maxProcesses, sessionIdleTtl, interval, healthCheckInterval, restartBackoff);
         }
 
-        public Limits withHealthCheckInterval(Duration interval) {
-            return new Limits(maxRuntimes, maxProcesses, sessionIdleTtl, sweepInterval, interval, restartBackoff);
-        }
-
         public Limits withRestartBackoff(Duration backoff) {
             return new Limits(maxRuntimes, maxProcesses, sessionIdleTtl, sweepInterval, healthCheckInterval, backoff);
         }

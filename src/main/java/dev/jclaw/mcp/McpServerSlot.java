@@ -255,8 +255,4 @@ final class McpServerSlot {
                 child == null ? null : child.pid(), connection == null ? 0 : connection.tools().size(), restarts, failuresInARow,
                 lastError, tail.length() > 4096 ? tail.substring(tail.length() - 4096) : tail);
     }
-
-    synchronized boolean isRunning() {
-        return state == State.READY || state == State.STARTING;
-    }
 }

@@ -81,10 +81,6 @@ public record McpServerSpec(String name, Transport transport, List<String> comma
         return new McpServerSpec(name, transport, command, env, cwd, url, headers, connectionTimeout, requestTimeout, toolFilter, scope, owner);
     }
 
-    public McpServerSpec withToolFilter(ToolFilter toolFilter) {
-        return new McpServerSpec(name, transport, command, env, cwd, url, headers, connectionTimeout, requestTimeout, toolFilter, scope, owner);
-    }
-
     public McpServerSpec withOwner(String owner) {
         return new McpServerSpec(name, transport, command, env, cwd, url, headers, connectionTimeout, requestTimeout, toolFilter, scope, owner);
     }
