@@ -91,8 +91,12 @@ public final class Engine implements AutoCloseable {
      * @throws dev.jclaw.session.StateLockedException  when another gateway holds the state dir
      */
     public static Engine start(Path configFile, Map<String, String> env, Options options) throws IOException {
-        JClawConfig initial = ConfigLoader.load(configFile, env).orElseThrow();
-        return new Engine(configFile, env, initial, options);
+        return start(configFile, env, ConfigLoader.load(configFile, env).orElseThrow(), options);
+    }
+
+    /** As {@link #start(Path, Map, Options)} with the config its caller already loaded from {@code configFile}. */
+    public static Engine start(Path configFile, Map<String, String> env, JClawConfig loaded, Options options) throws IOException {
+        return new Engine(configFile, env, loaded, options);
     }
 
     /** A reloaded config: new runs use it; lanes and caps resize; changed MCP servers are retired; models rebuilt (turns in flight finish on the old client). */

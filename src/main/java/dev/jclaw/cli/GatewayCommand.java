@@ -97,7 +97,7 @@ final class GatewayCommand implements Callable<Integer> {
         Gateway gateway;
         try {
             GatewayOptions options = GatewayOptions.from(config, o.port, o.bind).withShutdownTimeout(Duration.ofSeconds(o.shutdownSeconds));
-            gateway = Gateway.start(options, registry -> Engine.start(configFile, env, new Engine.Options(Models.factory(registry), registry, true)));
+            gateway = Gateway.start(options, registry -> Engine.start(configFile, env, config, new Engine.Options(Models.factory(registry), registry, true)));
         } catch (GatewayStartException | StateLockedException | InvalidConfigException e) {
             System.err.println("jclaw gateway: " + e.getMessage());
             return 1;

@@ -44,7 +44,7 @@ final class Training {
             env.remove("OPENCLAW_GATEWAY_PORT");
             JClawConfig loaded = ConfigLoader.load(config, env).orElseThrow();
             try (Gateway gateway = Gateway.start(GatewayOptions.from(loaded, 0, null),
-                    registry -> Engine.start(config, env, new Engine.Options(Models.factory(registry), registry, false)))) {
+                    registry -> Engine.start(config, env, loaded, new Engine.Options(Models.factory(registry), registry, false)))) {
                 // Plain sockets, not java.net.http: the cache should hold what a gateway loads, not a client's classes.
                 // Not /metrics or /v1/models: every class in the cache is loaded at every start, and an idle gateway
                 // should not carry the JMX and meter-binder classes of a first scrape (1.3 MiB of RSS).

@@ -7,6 +7,9 @@ import java.util.Map;
 
 /** {@code session_status}: the calling session's key, agent, model and token counts. */
 final class SessionStatusTool implements Tool {
+    /** One object for the tool's life: the provider layer keeps its mapping while the schema object lives. */
+    private static final Map<String, Object> SCHEMA = Map.of("type", "object", "properties", Map.of(), "additionalProperties", false);
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
@@ -21,7 +24,7 @@ final class SessionStatusTool implements Tool {
 
     @Override
     public Map<String, Object> inputSchema() {
-        return Map.of("type", "object", "properties", Map.of(), "additionalProperties", false);
+        return SCHEMA;
     }
 
     @Override

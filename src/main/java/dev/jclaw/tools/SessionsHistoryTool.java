@@ -9,6 +9,12 @@ import java.util.Map;
 
 /** {@code sessions_history}: the last messages of a session this session may reach. */
 final class SessionsHistoryTool implements Tool {
+    /** One object for the tool's life: the provider layer keeps its mapping while the schema object lives. */
+    private static final Map<String, Object> SCHEMA = Map.of("type", "object", "properties", Map.of(
+            "sessionKey", Map.of("type", "string"),
+            "limit", Map.of("type", "integer", "minimum", 1, "maximum", 200),
+            "includeTools", Map.of("type", "boolean")), "required", List.of("sessionKey"));
+
     @Override
     public String name() {
         return "sessions_history";
@@ -21,10 +27,7 @@ final class SessionsHistoryTool implements Tool {
 
     @Override
     public Map<String, Object> inputSchema() {
-        return Map.of("type", "object", "properties", Map.of(
-                "sessionKey", Map.of("type", "string"),
-                "limit", Map.of("type", "integer", "minimum", 1, "maximum", 200),
-                "includeTools", Map.of("type", "boolean")), "required", List.of("sessionKey"));
+        return SCHEMA;
     }
 
     @Override

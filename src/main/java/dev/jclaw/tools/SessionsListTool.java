@@ -14,6 +14,13 @@ import java.util.Set;
 
 /** {@code sessions_list}: the sessions this session may reach, most recent first, optionally with their last messages. */
 final class SessionsListTool implements Tool {
+    /** One object for the tool's life: the provider layer keeps its mapping while the schema object lives. */
+    private static final Map<String, Object> SCHEMA = Map.of("type", "object", "properties", Map.of(
+            "kinds", Map.of("type", "array", "items", Map.of("type", "string"), "description", "main, direct, group, channel, subagent, cron, hook"),
+            "limit", Map.of("type", "integer", "minimum", 1, "maximum", 200),
+            "activeMinutes", Map.of("type", "integer", "minimum", 1, "description", "only sessions active in the last N minutes"),
+            "messageLimit", Map.of("type", "integer", "minimum", 0, "maximum", 20, "description", "last messages to include per session")));
+
     @Override
     public String name() {
         return "sessions_list";
@@ -26,11 +33,7 @@ final class SessionsListTool implements Tool {
 
     @Override
     public Map<String, Object> inputSchema() {
-        return Map.of("type", "object", "properties", Map.of(
-                "kinds", Map.of("type", "array", "items", Map.of("type", "string"), "description", "main, direct, group, channel, subagent, cron, hook"),
-                "limit", Map.of("type", "integer", "minimum", 1, "maximum", 200),
-                "activeMinutes", Map.of("type", "integer", "minimum", 1, "description", "only sessions active in the last N minutes"),
-                "messageLimit", Map.of("type", "integer", "minimum", 0, "maximum", 20, "description", "last messages to include per session")));
+        return SCHEMA;
     }
 
     @Override

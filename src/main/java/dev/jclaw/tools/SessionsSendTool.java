@@ -16,6 +16,14 @@ import java.util.concurrent.TimeoutException;
  * agent-to-agent exchange continues ({@link AgentToAgent}).
  */
 final class SessionsSendTool implements Tool {
+    /** One object for the tool's life: the provider layer keeps its mapping while the schema object lives. */
+    private static final Map<String, Object> SCHEMA = Map.of("type", "object", "properties", Map.of(
+            "sessionKey", Map.of("type", "string"),
+            "label", Map.of("type", "string"),
+            "agentId", Map.of("type", "string"),
+            "message", Map.of("type", "string"),
+            "timeoutSeconds", Map.of("type", "integer", "minimum", 0, "maximum", 3600)), "required", List.of("message"));
+
     /** OpenClaw's default wait for the reply. */
     static final int DEFAULT_TIMEOUT_SECONDS = 30;
 
@@ -32,12 +40,7 @@ final class SessionsSendTool implements Tool {
 
     @Override
     public Map<String, Object> inputSchema() {
-        return Map.of("type", "object", "properties", Map.of(
-                "sessionKey", Map.of("type", "string"),
-                "label", Map.of("type", "string"),
-                "agentId", Map.of("type", "string"),
-                "message", Map.of("type", "string"),
-                "timeoutSeconds", Map.of("type", "integer", "minimum", 0, "maximum", 3600)), "required", List.of("message"));
+        return SCHEMA;
     }
 
     @Override

@@ -22,6 +22,15 @@ import java.util.UUID;
  * {@code maxChildrenPerAgent}.
  */
 final class SessionsSpawnTool implements Tool {
+    /** One object for the tool's life: the provider layer keeps its mapping while the schema object lives. */
+    private static final Map<String, Object> SCHEMA = Map.of("type", "object", "properties", Map.of(
+            "task", Map.of("type", "string"),
+            "label", Map.of("type", "string"),
+            "agentId", Map.of("type", "string", "description", "the agent to run (default: yourself)"),
+            "mode", Map.of("type", "string", "enum", List.of("run", "session")),
+            "cleanup", Map.of("type", "string", "enum", List.of("delete", "keep")),
+            "runTimeoutSeconds", Map.of("type", "integer", "minimum", 1, "maximum", 86400)), "required", List.of("task"));
+
     private static final Logger log = LoggerFactory.getLogger(SessionsSpawnTool.class);
     /** A spawned run's bound when the call sets none. */
     private static final int DEFAULT_RUN_TIMEOUT_SECONDS = 600;
@@ -38,13 +47,7 @@ final class SessionsSpawnTool implements Tool {
 
     @Override
     public Map<String, Object> inputSchema() {
-        return Map.of("type", "object", "properties", Map.of(
-                "task", Map.of("type", "string"),
-                "label", Map.of("type", "string"),
-                "agentId", Map.of("type", "string", "description", "the agent to run (default: yourself)"),
-                "mode", Map.of("type", "string", "enum", List.of("run", "session")),
-                "cleanup", Map.of("type", "string", "enum", List.of("delete", "keep")),
-                "runTimeoutSeconds", Map.of("type", "integer", "minimum", 1, "maximum", 86400)), "required", List.of("task"));
+        return SCHEMA;
     }
 
     @Override
