@@ -72,11 +72,25 @@ final class TranscriptFile {
     /** The appender of an existing file (one with just a header is created when it is missing). */
     static TranscriptFile open(Path path, String sessionId) {
         if (!Files.exists(path)) return create(path, sessionId, "", Instant.now());
-        Scan scan = scan(path);
+        // Only the ids are kept (new ids must not collide): a long transcript is read once, line by line,
+        // never held whole. Unreadable lines are skipped here as on every read, and reported there.
         Set<String> ids = new HashSet<>();
-        for (Line line : scan.lines()) ids.add(line.id());
-        String last = scan.lines().isEmpty() ? null : scan.lines().getLast().id();
-        return new TranscriptFile(path, ids, last, scan.endsMidLine());
+        String last = null;
+        try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            List<Line> line = new ArrayList<>(1);
+            List<String> ignored = new ArrayList<>();
+            for (String text = reader.readLine(); text != null; text = reader.readLine()) {
+                parseLine(path, text, line, ignored);
+                if (line.isEmpty()) continue;
+                last = line.getFirst().id();
+                ids.add(last);
+                line.clear();
+                ignored.clear();
+            }
+            return new TranscriptFile(path, ids, last, !endsWithNewline(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read transcript " + path, e);
+        }
     }
 
     /** Appends a message entry to the end of the chain and syncs it to disk; returns the entry. */
@@ -235,18 +249,6 @@ final class TranscriptFile {
     record Line(String id, String parentId, Instant timestamp, JsonNode node) {}
 
     private record Scan(List<Line> lines, List<String> warnings, boolean endsMidLine) {}
-
-    /** Reads every line, streaming; the header and unreadable lines are not entries. */
-    private static Scan scan(Path path) {
-        List<Line> lines = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            for (String text = reader.readLine(); text != null; text = reader.readLine()) parseLine(path, text, lines, warnings);
-            return new Scan(lines, warnings, !endsWithNewline(path));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read transcript " + path, e);
-        }
-    }
 
     /**
      * Entry lines of {@code bytes}; when {@code fromMiddle}, the text before the first newline may be
