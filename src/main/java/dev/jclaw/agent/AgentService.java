@@ -4,8 +4,6 @@ import dev.jclaw.config.AgentConfig;
 import dev.jclaw.config.JClawConfig;
 import dev.jclaw.lane.Lanes;
 import dev.jclaw.mcp.McpAccess;
-import dev.jclaw.mcp.McpCall;
-import dev.jclaw.mcp.McpException;
 import dev.jclaw.mcp.McpLease;
 import dev.jclaw.mcp.McpRuntimeManager;
 import dev.jclaw.mcp.McpServers;
@@ -22,7 +20,6 @@ import dev.jclaw.tools.BuiltinTools;
 import dev.jclaw.tools.Tool;
 import dev.jclaw.tools.ToolContext;
 import dev.jclaw.tools.ToolOutput;
-import io.modelcontextprotocol.spec.McpSchema;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -185,13 +182,14 @@ public final class AgentService implements AutoCloseable {
         AgentConfig agent = resolveAgent(current, RunRequest.of(agentId, "").withSessionKey(sessionKey));
         SessionKey key = resolveSession(current, agent, sessionKey);
         Instant deadline = Instant.now().plus(timeout);
-        for (Tool tool : builtins.allowedFor(current, agent)) {
+        List<Tool> allowed = builtins.allowedFor(current, agent);
+        for (Tool tool : allowed) {
             if (tool.name().equals(toolName)) {
                 return tool.call(new ToolContext("tool-invoke-" + UUID.randomUUID(), agent.id(), key, deadline, services), arguments);
             }
         }
         var servers = McpServers.forAgent(current, agent.id());
-        List<String> available = new ArrayList<>(builtins.allowedFor(current, agent).stream().map(Tool::name).toList());
+        List<String> available = new ArrayList<>(allowed.stream().map(Tool::name).toList());
         if (!servers.isEmpty()) {
             McpAccess access = McpServers.access(current, agent);
             try (McpLease lease = mcp.acquire(agent.id(), key.toString(), servers, builtins.names())) {
@@ -201,20 +199,9 @@ public final class AgentService implements AutoCloseable {
                         available.add(tool.exposedName());
                         continue;
                     }
-                    McpCall call = lease.call(toolName, arguments, timeout);
-                    try {
-                        McpSchema.CallToolResult result = call.result().get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-                        return new ToolOutput(McpResults.text(result), Boolean.TRUE.equals(result.isError()));
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        Throwable cause = e.getCause();
-                        return ToolOutput.error(cause instanceof McpException ? cause.getMessage() : "tool call failed: " + cause);
-                    } catch (java.util.concurrent.TimeoutException e) {
-                        call.cancel("the caller's time limit passed");
-                        return ToolOutput.error("the tool call did not finish within " + timeout.toSeconds() + " s");
-                    } catch (InterruptedException e) {
-                        call.cancel("the caller was interrupted");
-                        throw e;
-                    }
+                    // A second past the call's own timeout: the call's timeout answers first, with its own message.
+                    return McpResults.await(lease.call(toolName, arguments, timeout), timeout.plusSeconds(1),
+                            "the tool call did not finish within " + timeout.toSeconds() + " s");
                 }
                 lease.failures().forEach((server, e) -> available.add("(" + server + " failed to start: " + e.getMessage() + ")"));
             }

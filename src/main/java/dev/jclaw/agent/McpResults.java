@@ -10,6 +10,27 @@ final class McpResults {
 
     private McpResults() {}
 
+    /**
+     * Waits at most {@code wait} for a call's result, as tool output. Past it the call is cancelled
+     * (its server is told) and the output is the error {@code late}; interrupted, the call is
+     * cancelled and the interrupt thrown. A failed call is an error output naming why.
+     */
+    static dev.jclaw.tools.ToolOutput await(dev.jclaw.mcp.McpCall call, java.time.Duration wait, String late) throws InterruptedException {
+        try {
+            McpSchema.CallToolResult result = call.result().get(wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            return new dev.jclaw.tools.ToolOutput(text(result), Boolean.TRUE.equals(result.isError()));
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            return dev.jclaw.tools.ToolOutput.error(cause instanceof dev.jclaw.mcp.McpException ? cause.getMessage() : "tool call failed: " + cause);
+        } catch (java.util.concurrent.TimeoutException e) {
+            call.cancel(late);
+            return dev.jclaw.tools.ToolOutput.error(late);
+        } catch (InterruptedException e) {
+            call.cancel("the caller is ending");
+            throw e;
+        }
+    }
+
     static String text(McpSchema.CallToolResult result) {
         StringBuilder text = new StringBuilder();
         if (result.content() != null) {

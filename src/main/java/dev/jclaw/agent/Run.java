@@ -6,8 +6,6 @@ import dev.jclaw.config.ModelRef;
 import dev.jclaw.config.ModelSelection;
 import dev.jclaw.lane.LaneTimeoutException;
 import dev.jclaw.mcp.McpAccess;
-import dev.jclaw.mcp.McpCall;
-import dev.jclaw.mcp.McpException;
 import dev.jclaw.mcp.McpLease;
 import dev.jclaw.mcp.McpServers;
 import dev.jclaw.mcp.McpTool;
@@ -26,7 +24,6 @@ import dev.jclaw.session.TranscriptMessage;
 import dev.jclaw.tools.Tool;
 import dev.jclaw.tools.ToolContext;
 import dev.jclaw.tools.ToolOutput;
-import io.modelcontextprotocol.spec.McpSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -375,18 +372,9 @@ final class Run implements AutoCloseable, RunHandle {
     }
 
     private ToolOutput callMcp(String name, Map<String, Object> arguments, McpLease lease) {
-        McpCall call = lease.call(name, arguments, null);
         try {
-            McpSchema.CallToolResult result = call.result().get(remaining().toNanos(), TimeUnit.NANOSECONDS);
-            return new ToolOutput(McpResults.text(result), Boolean.TRUE.equals(result.isError()));
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            return ToolOutput.error(cause instanceof McpException ? cause.getMessage() : "tool call failed: " + cause);
-        } catch (TimeoutException e) {
-            call.cancel("the run reached its deadline");
-            return ToolOutput.error("the tool call was cancelled: the run reached its deadline");
+            return McpResults.await(lease.call(name, arguments, null), remaining(), "the tool call was cancelled: the run reached its deadline");
         } catch (InterruptedException e) {
-            call.cancel("the run was aborted");
             Thread.currentThread().interrupt();
             return ToolOutput.error("the tool call was cancelled: the run is ending");
         }
