@@ -92,9 +92,7 @@ public final class A2aBenchmark {
                 return new Result(sends, Stats.of(samples), sends / seconds, processesBefore, processes(engine), rssBefore, rssKb(), errors);
             }
         } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            Scratch.delete(dir);
         }
     }
 
@@ -128,10 +126,7 @@ public final class A2aBenchmark {
     }
 
     private static long rssKb() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", ""));
-        }
-        return -1;
+        return GatewayBenchmark.memory(ProcessHandle.current().pid()).getOrDefault("VmRSS", -1L);
     }
 
     public static void print(Result r, PrintStream out) {

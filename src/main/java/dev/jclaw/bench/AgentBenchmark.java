@@ -113,9 +113,7 @@ public final class AgentBenchmark {
                 return new Result(sessions, latencies.length, latencies.length / seconds, Stats.of(latencies), providerMean, toolMean, errors.get());
             }
         } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            Scratch.delete(dir);
         }
     }
 

@@ -9,7 +9,6 @@ import dev.jclaw.session.TranscriptMessage;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,7 +102,7 @@ public final class SessionBenchmark {
             return new Result(sessions, createsPerSecond, Stats.of(lookup), Stats.of(listRecent), Stats.of(listAgent), appends,
                     appendsPerSecond, Stats.of(append), writers, concurrent, Stats.of(history), size(state));
         } finally {
-            delete(state);
+            Scratch.delete(state);
         }
     }
 
@@ -157,14 +156,6 @@ public final class SessionBenchmark {
                     return 0;
                 }
             }).sum();
-        }
-    }
-
-    private static void delete(Path dir) {
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the benchmark's state dir " + dir, e);
         }
     }
 }
