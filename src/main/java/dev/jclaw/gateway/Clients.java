@@ -28,8 +28,8 @@ final class Clients {
     /** Sends {@code event} to every connected client, the payload serialised once. */
     void broadcast(String event, Object payload) {
         if (open.isEmpty()) return;
-        String json = Json.write(payload);
-        for (Connection connection : open) connection.sendEvent(event, json);
+        String head = Json.eventHead(event, Json.write(payload)); // serialised once, whatever the number of clients
+        for (Connection connection : open) connection.sendEvent(head);
     }
 
     List<Connection> all() {

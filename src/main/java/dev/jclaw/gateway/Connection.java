@@ -321,10 +321,11 @@ public final class Connection implements Session.Listener {
     }
 
     /** Queues an event with this connection's next sequence number (any thread). */
-    void sendEvent(String event, String payloadJson) {
+    /** Sends an event made by {@link Json#eventHead}, numbered in this connection's sequence. */
+    void sendEvent(String head) {
         if (state.get() != State.OPEN) return;
         synchronized (enqueueLock) {
-            enqueue(Json.event(event, payloadJson, ++seq));
+            enqueue(Json.event(head, ++seq));
         }
     }
 

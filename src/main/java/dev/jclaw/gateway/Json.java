@@ -33,12 +33,8 @@ final class Json {
 
     /** {@code {type:"res", id, ok:true, payload}}. */
     static String ok(String id, Object payload) {
-        ObjectNode frame = object();
-        frame.put("type", "res");
-        frame.put("id", id);
-        frame.put("ok", true);
-        frame.set("payload", MAPPER.valueToTree(payload));
-        return frame.toString();
+        // Written straight to text: every answer comes here, and a tree of the payload first would double the work.
+        return "{\"type\":\"res\",\"id\":" + quote(id) + ",\"ok\":true,\"payload\":" + write(payload) + "}";
     }
 
     /** {@code {type:"res", id, ok:false, error:{code, message, details?, retryable?}}}; a null id is written as null. */
@@ -63,12 +59,16 @@ final class Json {
 
     /** {@code {type:"event", event, payload, seq}} around an already serialised payload; seq null for none. */
     static String event(String event, String payloadJson, Long seq) {
-        StringBuilder frame = new StringBuilder(payloadJson.length() + event.length() + 48);
-        frame.append("{\"type\":\"event\",\"event\":");
-        frame.append(quote(event));
-        frame.append(",\"payload\":").append(payloadJson);
-        if (seq != null) frame.append(",\"seq\":").append(seq);
-        return frame.append('}').toString();
+        return event(eventHead(event, payloadJson), seq);
+    }
+
+    /** An event frame but its seq and closing brace: made once for a broadcast, finished per connection. */
+    static String eventHead(String event, String payloadJson) {
+        return "{\"type\":\"event\",\"event\":" + quote(event) + ",\"payload\":" + payloadJson;
+    }
+
+    static String event(String head, Long seq) {
+        return seq == null ? head + "}" : head + ",\"seq\":" + seq + "}";
     }
 
     static String quote(String text) {
