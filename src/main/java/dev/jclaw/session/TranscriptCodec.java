@@ -123,7 +123,7 @@ final class TranscriptCodec {
 
     private static java.util.Map<String, Object> provenance(JsonNode node) {
         if (node == null || !node.isObject()) return java.util.Map.of();
-        return JSON.convertValue(node, new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Object>>() { });
+        return JSON.convertValue(node, MAP); // a LinkedHashMap: the order as written
     }
 
     private static List<Content> content(JsonNode content) {
