@@ -186,9 +186,9 @@ final class TranscriptFile {
 
     /**
      * The tails of recently read transcripts: at most {@code files} of them (least recently read go
-     * first), each of at most {@code maxBytes} of transcript. A tail that grows past that is dropped,
-     * and the next read starts a short one from the file's end, so the memory held stays bounded
-     * whatever the sessions hold.
+     * first), each of at most {@code maxBytes} of transcript. A tail that grows past that keeps only
+     * its newest lines (half the bound), so the memory held stays bounded whatever the sessions hold,
+     * and a long session still reads only its new bytes.
      */
     static final class Tails {
         private final Map<Path, Tail> byPath;
@@ -208,9 +208,17 @@ final class TranscriptFile {
             return byPath.get(path);
         }
 
+        /** Keeps {@code tail}; one past the bound keeps its newest lines, half the bound's worth, and goes on from there. */
         void keep(Path path, Tail tail) {
-            if (tail.size() - tail.windowStart() <= maxBytes) byPath.put(path, tail);
-            else byPath.remove(path);
+            if (tail.size() - tail.windowStart() <= maxBytes) {
+                byPath.put(path, tail);
+                return;
+            }
+            List<Line> lines = tail.lines();
+            long kept = 0;
+            int from = lines.size();
+            while (from > 0 && kept + lines.get(from - 1).bytes() <= maxBytes / 2) kept += lines.get(--from).bytes();
+            byPath.put(path, new Tail(tail.identity(), tail.size(), Math.max(1, tail.size() - kept), lines.subList(from, lines.size())));
         }
     }
 
@@ -246,7 +254,8 @@ final class TranscriptFile {
     }
 
     /** An entry line: any type with an id (message, compaction, custom, ...). */
-    record Line(String id, String parentId, Instant timestamp, JsonNode node) {}
+    /** {@code bytes}: the line's length in the file, newline included (UTF-16 units: close enough to bound memory). */
+    record Line(String id, String parentId, Instant timestamp, JsonNode node, int bytes) {}
 
     private record Scan(List<Line> lines, List<String> warnings, boolean endsMidLine) {}
 
@@ -286,7 +295,7 @@ final class TranscriptFile {
             warnings.add(path.getFileName() + ": entry without id (" + abbreviate(text) + "), skipped");
             return;
         }
-        lines.add(new Line(id, node.path("parentId").asText(null), timestamp(node), node));
+        lines.add(new Line(id, node.path("parentId").asText(null), timestamp(node), node, text.length() + 1));
     }
 
     private static boolean endsWithNewline(Path path) throws IOException {
