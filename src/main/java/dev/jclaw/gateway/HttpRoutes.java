@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -140,9 +141,43 @@ final class HttpRoutes extends Handler.Abstract {
         return status;
     }
 
+    /** How much of a refused body is read and dropped before the 413, and for how long at most. */
+    static final long DISCARD_LIMIT = 16L * 1024 * 1024;
+    static final long DISCARD_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    /**
+     * Reads and drops what is left of a refused body, bounded in bytes and time. Why: a client still
+     * sending when the server answers and closes gets a TCP reset, and the reset destroys the 413 it
+     * had not yet read ("no bytes" instead of "payload too large"). A client that sent
+     * {@code Expect: 100-continue} has sent nothing yet, so nothing is read (reading would invite it).
+     */
+    static void discardBody(Request request) throws InterruptedException {
+        if (request.getHeaders().contains(HttpHeader.EXPECT, "100-continue")) return;
+        long deadline = System.nanoTime() + DISCARD_NANOS;
+        long dropped = 0;
+        while (dropped <= DISCARD_LIMIT) {
+            Content.Chunk chunk = request.read();
+            if (chunk == null) {
+                CompletableFuture<Void> readable = new CompletableFuture<>();
+                request.demand(() -> readable.complete(null));
+                try {
+                    readable.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    return;
+                }
+                continue;
+            }
+            dropped += chunk.remaining();
+            boolean done = chunk.isLast() || Content.Chunk.isFailure(chunk);
+            chunk.release();
+            if (done) return;
+        }
+    }
+
     /** The request body as JSON, or an error already answered (null). */
     static Map<String, Object> body(Request request, Response response, Callback callback) throws InterruptedException {
         if (request.getLength() > MAX_BODY) {
+            discardBody(request);
             json(response, callback, 413, Json.map("error", Json.map("message", "payload too large: " + request.getLength()
                     + " bytes exceed " + MAX_BODY, "type", "invalid_request_error")));
             return null;
@@ -153,6 +188,7 @@ final class HttpRoutes extends Handler.Abstract {
         } catch (ExecutionException e) {
             String message = String.valueOf(e.getCause().getMessage());
             boolean tooLarge = message.contains("max") || message.contains("too large") || message.contains("limit");
+            if (tooLarge) discardBody(request);
             json(response, callback, tooLarge ? 413 : 400, Json.map("error", Json.map("message", tooLarge
                     ? "payload too large: the body exceeds " + MAX_BODY + " bytes" : "cannot read the body: " + message,
                     "type", "invalid_request_error")));

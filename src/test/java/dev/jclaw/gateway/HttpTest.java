@@ -5,7 +5,10 @@ import dev.jclaw.testing.Fixtures;
 import dev.jclaw.testing.Procs;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -145,8 +148,16 @@ class HttpTest extends GatewayTestSupport {
         assertThat(missing.body()).contains("no_such_tool").contains("fake__echo").contains("session_status");
         assertThat(post("/tools/invoke", TOKEN, "{\"args\":{}}").body()).contains("requires name");
         assertThat(post("/tools/invoke", TOKEN, "{\"tool\":\"x\",\"agentId\":\"nobody\"}").statusCode()).isEqualTo(400);
-        HttpResponse<String> huge = post("/tools/invoke", TOKEN, "{\"tool\":\"x\",\"pad\":\"" + "z".repeat(3 * 1024 * 1024) + "\"}");
-        assertThat(huge.statusCode()).isEqualTo(413);
+        String hugeBody = "{\"tool\":\"x\",\"pad\":\"" + "z".repeat(3 * 1024 * 1024) + "\"}";
+        for (int i = 0; i < 20; i++) { // the 413 must reach a client still sending, every time (no reset)
+            HttpResponse<String> huge = post("/tools/invoke", TOKEN, hugeBody);
+            assertThat(huge.statusCode()).isEqualTo(413);
+            assertThat(huge.body()).contains("payload too large");
+        }
+        HttpResponse<String> askedFirst = HttpClient.newHttpClient().send(HttpRequest.newBuilder(http("/tools/invoke"))
+                .expectContinue(true).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(hugeBody)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(askedFirst.statusCode()).as("Expect: 100-continue gets the refusal before sending").isEqualTo(413);
         assertThat(Procs.ownedBy(gateway.engine().supervisor().instanceId())).isNotEmpty();
     }
 }
