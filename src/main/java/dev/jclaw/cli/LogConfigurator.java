@@ -3,17 +3,17 @@ package dev.jclaw.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
  * JClaw's logging, set up in code: WARN for libraries, {@code JCLAW_LOG_LEVEL} (default INFO) for
- * JClaw, one line per event on stderr. Reading an XML file instead costs logback's XML configurator
- * and a SAX parser, some 500 classes loaded at every start; a logback XML file still wins when one is
+ * JClaw, one line per event on stderr ({@link OneLineLayout}). Reading an XML file instead costs logback's
+ * XML configurator and a SAX parser, some 500 classes loaded at every start; a logback XML file still wins when one is
  * named ({@code -Dlogback.configurationFile}) or on the classpath ({@code logback-test.xml}, {@code logback.xml}).
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
@@ -25,9 +25,12 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
                 || loader.getResource("logback.xml") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        OneLineLayout layout = new OneLineLayout();
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{24} - %msg%n");
+        encoder.setLayout(layout);
         encoder.start();
         ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
         stderr.setContext(context);
