@@ -73,7 +73,7 @@ public final class ConfigWatcher implements AutoCloseable {
             watchService.close();
             throw e;
         }
-        this.thread = Thread.ofPlatform().daemon().name("jclaw-config-watcher").unstarted(this::run);
+        this.thread = Thread.ofVirtual().name("jclaw-config-watcher").unstarted(this::run); // waits on a queue: no platform thread needed
     }
 
     /**

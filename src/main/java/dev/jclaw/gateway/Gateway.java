@@ -8,7 +8,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
-import org.eclipse.jetty.util.thread.VirtualThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -62,8 +64,11 @@ public final class Gateway implements AutoCloseable {
     private final RunTracker runs = new RunTracker();
     private final ScheduledExecutorService timers;
     /** Every client request and handshake runs here, so that close() can interrupt and wait for them. */
-    private final java.util.concurrent.ExecutorService requests =
-            java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jclaw-req-", 0).factory());
+    private final ExecutorService requests =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jclaw-req-", 0).factory());
+    /** Jetty's blocking work: handlers and WebSocket callbacks. */
+    private final ExecutorService httpVirtual =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("jclaw-http-v", 0).factory());
     private final String version;
     private volatile Engine engine;
     private volatile Handshake handshake;
@@ -77,11 +82,9 @@ public final class Gateway implements AutoCloseable {
     private Gateway(GatewayOptions options) {
         this.options = options;
         this.clients = new Clients(options.limits().maxConnections());
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "jclaw-gateway-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        // A virtual thread: an idle platform thread costs ~90 KiB of touched stack (the JVM's stack banging),
+        // and the timer's tasks are short. Jetty's scheduler (idle timeouts) shares it.
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, Thread.ofVirtual().name("jclaw-gateway-timer").factory());
         executor.setRemoveOnCancelPolicy(true);
         this.timers = executor;
         String v = Gateway.class.getPackage().getImplementationVersion();
@@ -120,15 +123,15 @@ public final class Gateway implements AutoCloseable {
         if (System.getProperty("org.eclipse.jetty.util.referencesPerCacheLine") == null) {
             System.setProperty("org.eclipse.jetty.util.referencesPerCacheLine", Runtime.getRuntime().maxMemory() < (32L << 30) ? "16" : "8");
         }
-        // Platform threads for Jetty's selector and non-blocking work, virtual threads for everything that blocks
-        // (handlers, WebSocket callbacks): a busy virtual thread can then never starve the selector.
-        QueuedThreadPool pool = new QueuedThreadPool(8, 2);
+        // Platform threads for Jetty's selector and non-blocking work (one kept idle-free: the selector's), virtual
+        // threads for everything that blocks (handlers, WebSocket callbacks): a busy virtual thread can then never
+        // starve the selector. A plain virtual-thread executor rather than Jetty's VirtualThreadPool, which keeps a
+        // platform thread alive only to keep the JVM alive; the connection limit bounds the work instead.
+        QueuedThreadPool pool = new QueuedThreadPool(8, 1);
         pool.setName("jclaw-http");
         pool.setReservedThreads(0);
-        VirtualThreadPool virtual = new VirtualThreadPool();
-        virtual.setName("jclaw-http-v");
-        pool.setVirtualThreadsExecutor(virtual);
-        server = new Server(pool, new ScheduledExecutorScheduler("jclaw-http-scheduler", true, 1), null);
+        pool.setVirtualThreadsExecutor(httpVirtual);
+        server = new Server(pool, new ScheduledExecutorScheduler(timers), null);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
@@ -260,7 +263,7 @@ public final class Gateway implements AutoCloseable {
     void schedule(Duration delay, Runnable task) {
         try {
             timers.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // shutting down: the task's purpose (a timeout, a late disconnect) goes with the gateway
         }
     }
@@ -269,7 +272,7 @@ public final class Gateway implements AutoCloseable {
     void submit(Runnable work) {
         try {
             requests.execute(work);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // shutting down: the connection is being closed with 1012
         }
     }
@@ -337,5 +340,6 @@ public final class Gateway implements AutoCloseable {
         } catch (Exception e) {
             log.warn("stopping the HTTP server failed", e);
         }
+        httpVirtual.shutdownNow();
     }
 }

@@ -88,7 +88,7 @@ public final class McpRuntimeManager implements AutoCloseable {
     public McpRuntimeManager(ProcessSupervisor supervisor, Limits limits, MeterRegistry registry) {
         this.supervisor = supervisor;
         this.limits = new AtomicReference<>(limits);
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("jclaw-mcp-timer").unstarted(r));
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofVirtual().name("jclaw-mcp-timer").unstarted(r));
         this.metrics = new Metrics(registry, runtimes::size, processes::get);
         this.context = new Context();
         timer.scheduleWithFixedDelay(this::sweepIdle, limits.sweepInterval().toMillis(), limits.sweepInterval().toMillis(), TimeUnit.MILLISECONDS);
