@@ -123,7 +123,7 @@ public final class Gateway implements AutoCloseable {
         if (System.getProperty("org.eclipse.jetty.util.referencesPerCacheLine") == null) {
             System.setProperty("org.eclipse.jetty.util.referencesPerCacheLine", Runtime.getRuntime().maxMemory() < (32L << 30) ? "16" : "8");
         }
-        // Platform threads for Jetty's selector and non-blocking work (one kept idle-free: the selector's), virtual
+        // Platform threads for Jetty's selector and non-blocking work (at least one: the selector's), virtual
         // threads for everything that blocks (handlers, WebSocket callbacks): a busy virtual thread can then never
         // starve the selector. A plain virtual-thread executor rather than Jetty's VirtualThreadPool, which keeps a
         // platform thread alive only to keep the JVM alive; the connection limit bounds the work instead.
