@@ -40,16 +40,27 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     static List<String> command(String... args) {
+        return command(List.of("-cp", System.getProperty("java.class.path")), args);
+    }
+
+    /** The java command with these flags (a class path among them) running the CLI's main. */
+    static List<String> command(List<String> jvmFlags, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx128m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                "dev.jclaw.cli.Main"));
+                "--enable-native-access=ALL-UNNAMED", "-Xmx128m", "-XX:+UseSerialGC"));
+        command.addAll(jvmFlags);
+        command.add("dev.jclaw.cli.Main");
         command.addAll(List.of(args));
         return command;
     }
 
     /** Runs {@code jclaw <args>} to its end (bounded), returning exit status and output. */
     static Result run(Path home, Map<String, String> env, Duration limit, String... args) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command(args));
+        return run(home, env, limit, List.of("-cp", System.getProperty("java.class.path")), args);
+    }
+
+    /** Runs {@code jclaw <args>} in a JVM with these flags (a class path among them) to its end (bounded). */
+    static Result run(Path home, Map<String, String> env, Duration limit, List<String> jvmFlags, String... args) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command(jvmFlags, args));
         builder.environment().putAll(env);
         Path out = Files.createTempFile(home, "out", ".txt");
         Path err = Files.createTempFile(home, "err", ".txt");
