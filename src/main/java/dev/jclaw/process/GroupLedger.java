@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,9 +126,13 @@ final class GroupLedger {
 
     private static int sweepOne(Snapshot dead, ProcessSupervisor self, List<String> notes) {
         int killed = 0;
+        // One pass over /proc for all the groups: killing one group does not move processes between the others.
+        Map<Integer, List<ProcScan.Stat>> byGroup = new HashMap<>();
+        for (Group group : dead.groups()) byGroup.put(group.pgid(), new ArrayList<>());
+        for (ProcScan.Stat stat : ProcScan.all(s -> byGroup.containsKey(s.pgid()))) byGroup.get(stat.pgid()).add(stat);
         for (Group group : dead.groups()) {
             // Ours if the leader is the recorded one (even as a zombie we adopted) or a live member carries its marker.
-            List<ProcScan.Stat> members = ProcScan.all(s -> s.pgid() == group.pgid());
+            List<ProcScan.Stat> members = byGroup.get(group.pgid());
             boolean ours = members.stream().anyMatch(s -> s.pid() == group.pgid() && s.startTime() == group.startTime())
                     || members.stream().anyMatch(s -> !s.zombie()
                     && dead.instanceId().equals(ProcScan.markers(s.pid()).get(ChildProcess.OWNER_ENV)));
