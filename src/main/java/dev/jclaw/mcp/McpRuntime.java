@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /**
@@ -25,6 +28,8 @@ import java.util.function.Predicate;
  */
 final class McpRuntime {
     private static final Logger log = LoggerFactory.getLogger(McpRuntime.class);
+    /** The longest anyone waits for a disposal (it is bounded by its servers' stop policies, run concurrently). */
+    static final Duration DISPOSE_WAIT = Duration.ofSeconds(30);
 
     enum State { ACTIVE, RETIRING, DISPOSED }
 
@@ -158,14 +163,21 @@ final class McpRuntime {
         slots.values().forEach(slot -> slot.healthCheck(timeout));
     }
 
-    /** Closes every server and the cohort: afterwards no process of this runtime exists. Runs once. */
+    /**
+     * Closes every server and the cohort: afterwards no process of this runtime exists. Runs once; a
+     * caller that finds it running (the manager's close during an idle retirement) waits for it, so
+     * "when dispose returns, the tree is gone" holds for every caller.
+     */
     void dispose() {
         List<McpServerSlot> closing;
         synchronized (this) {
-            if (state == State.DISPOSED) return;
+            closing = state == State.DISPOSED ? null : new ArrayList<>(slots.values());
             state = State.DISPOSED;
-            closing = new ArrayList<>(slots.values());
             slots.clear();
+        }
+        if (closing == null) {
+            awaitDisposed();
+            return;
         }
         try {
             try {
@@ -176,6 +188,16 @@ final class McpRuntime {
         } finally {
             context.disposed(this);
             disposed.complete(null);
+        }
+    }
+
+    private void awaitDisposed() {
+        try {
+            disposed.get(DISPOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            log.warn("MCP runtime {}: its disposal did not finish within {} s", key, DISPOSE_WAIT.toSeconds());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

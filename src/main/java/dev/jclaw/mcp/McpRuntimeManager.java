@@ -189,9 +189,10 @@ public final class McpRuntimeManager implements AutoCloseable {
                 requireRunning();
             }
             try {
-                runtime.disposed().get(30, TimeUnit.SECONDS); // disposal is bounded by the servers' stop policies
+                runtime.disposed().get(McpRuntime.DISPOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                throw new McpException(McpException.Kind.CLOSED, null, "MCP runtime " + key + " did not finish retiring within 30 s");
+                throw new McpException(McpException.Kind.CLOSED, null, "MCP runtime " + key + " did not finish retiring within "
+                        + McpRuntime.DISPOSE_WAIT.toSeconds() + " s");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new McpException(McpException.Kind.CANCELLED, null, "interrupted while MCP runtime " + key + " retired");

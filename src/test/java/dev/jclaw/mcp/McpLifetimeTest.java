@@ -102,6 +102,23 @@ class McpLifetimeTest extends McpTestSupport {
     }
 
     @Test
+    void closeDuringAnIdleRetirementReturnsOnlyOnceThatRuntimesTreeIsGone() throws Exception {
+        manager(McpRuntimeManager.Limits.DEFAULT.withSessionIdleTtl(Duration.ofMillis(300)).withSweepInterval(Duration.ofMillis(50)));
+        // Outlives its stdin: the retirement's stop sequence spends its whole stdin grace (2 s) on it.
+        McpServerSpec spec = fake("lingering", "--exit-on-eof=no").withScope(Scope.SESSION);
+        try (McpLease lease = lease("main", "idle", spec)) {
+            assertThat(lease.failures()).isEmpty();
+        }
+        List<Procs.Proc> tree = processes("fake-mcp-server");
+        assertThat(tree).isNotEmpty();
+        await().atMost(Duration.ofSeconds(5)).until(() -> manager.status().stream().anyMatch(r -> r.state().equals("disposed")));
+
+        manager.close(); // the retirement is still stopping the server on its own thread
+
+        assertThat(tree.stream().filter(p -> Procs.isAlive(p.pid()))).as("alive after close returned").isEmpty();
+    }
+
+    @Test
     void aConfigChangeWhileTheServerIsStillStartingKillsThatStartBeforeReturning() throws Exception {
         manager();
         McpServerSpec before = fake("slow", "--hang-initialize").withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(30));
