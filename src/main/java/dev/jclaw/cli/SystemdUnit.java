@@ -14,6 +14,9 @@ import java.util.Map;
  * shutdown bound (10 s) of SIGTERM; {@code TimeoutStopSec} leaves room above that.
  */
 final class SystemdUnit {
+    /** The flags ./jclaw gives a gateway (the launcher says why); a test holds the two equal. */
+    static final String GATEWAY_JVM_FLAGS = "-XX:TieredStopAtLevel=1 -Xms8m -XX:NewSize=1m -XX:TrimNativeHeapInterval=5000";
+
     private SystemdUnit() {}
 
     static Path userUnitDir(Map<String, String> env) {
@@ -30,9 +33,7 @@ final class SystemdUnit {
             command = quote(Path.of(launcher).toAbsolutePath().toString());
         } else {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            // The flags ./jclaw gives a gateway (see the launcher for why).
-            command = quote(java) + " --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms8m"
-                    + " -XX:TrimNativeHeapInterval=5000 -jar " + quote(jar());
+            command = quote(java) + " --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC " + GATEWAY_JVM_FLAGS + " -jar " + quote(jar());
         }
         return command + " gateway run" + (port != null ? " --port " + port : "");
     }
