@@ -320,8 +320,7 @@ public final class Connection implements Session.Listener {
         enqueue(frame);
     }
 
-    /** Queues an event with this connection's next sequence number (any thread). */
-    /** Sends an event made by {@link Json#eventHead}, numbered in this connection's sequence. */
+    /** Queues an event made by {@link Json#eventHead}, numbered in this connection's sequence (any thread). */
     void sendEvent(String head) {
         if (state.get() != State.OPEN) return;
         synchronized (enqueueLock) {
