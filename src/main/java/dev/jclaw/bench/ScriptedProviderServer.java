@@ -62,6 +62,8 @@ public final class ScriptedProviderServer implements AutoCloseable {
     private static final long HEARTBEAT_MS = 20;
     /** A hang ends by itself after this long, so a forgotten client cannot hold a request forever. */
     private static final long MAX_HANG_MS = TimeUnit.MINUTES.toMillis(10);
+    /** How long close() lets released hanging and delayed requests end their responses. */
+    private static final long RELEASE_WAIT_MS = 1_000;
     /** Jetty's own stop, after hanging requests were released. */
     private static final long STOP_TIMEOUT_MS = 2_000;
 
@@ -178,6 +180,16 @@ public final class ScriptedProviderServer implements AutoCloseable {
     @Override
     public void close() {
         closing.countDown();
+        // Released requests finish their responses first; Jetty's stop closes connections at once.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RELEASE_WAIT_MS);
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         try {
             server.stop();
         } catch (Exception e) {
@@ -250,7 +262,10 @@ public final class ScriptedProviderServer implements AutoCloseable {
         }
 
         private void answer(Api api, ScriptedRequest request, Reply reply, Response response) throws IOException, InterruptedException {
-            if (!reply.delay.isZero() && closing.await(reply.delay.toNanos(), TimeUnit.NANOSECONDS)) return;
+            if (!reply.delay.isZero() && closing.await(reply.delay.toNanos(), TimeUnit.NANOSECONDS)) {
+                write(response, 503, "application/json", ScriptedWire.errorBody(api, 503, "the scripted provider server is closing"));
+                return;
+            }
             if (reply.hang) {
                 hang(api, request.stream(), response);
                 return;
@@ -293,6 +308,9 @@ public final class ScriptedProviderServer implements AutoCloseable {
                 while (System.nanoTime() < until && !closing.await(HEARTBEAT_MS, TimeUnit.MILLISECONDS)) {
                     Content.Sink.write(response, false, utf8(heartbeat));
                 }
+                // Released: end the body here, before this request stops counting as in flight, so
+                // close() cannot cut the connection between the last heartbeat and the final chunk.
+                Content.Sink.write(response, true, ByteBuffer.allocate(0));
             } catch (IOException clientGone) {
                 log.debug("hanging request ended: the client closed the connection");
             }
