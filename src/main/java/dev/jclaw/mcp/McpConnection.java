@@ -223,9 +223,11 @@ final class McpConnection implements AutoCloseable {
         brokenReason = reason;
         if (state.compareAndSet(State.READY, State.BROKEN) || state.compareAndSet(State.CONNECTING, State.BROKEN)) {
             brokenSignal.complete(null);
+            // The owner learns first, so a caller whose call fails below and retries at once finds the
+            // server already restarting, not this dead connection.
+            onBroken.accept(this);
             McpException error = brokenError();
             inFlight.values().forEach(call -> call.fail(error));
-            onBroken.accept(this);
         }
     }
 
@@ -235,7 +237,8 @@ final class McpConnection implements AutoCloseable {
         State before = state.getAndSet(State.CLOSED);
         if (before == State.CLOSED) return;
         brokenSignal.complete(null);
-        McpException closed = new McpException(McpException.Kind.CANCELLED, spec.name(),
+        // Closing a broken connection (the owner's reaper) fails what is left with why it broke.
+        McpException closed = before == State.BROKEN ? brokenError() : new McpException(McpException.Kind.CANCELLED, spec.name(),
                 "MCP server '" + spec.label() + "' was shut down while the call ran");
         inFlight.values().forEach(call -> call.fail(closed));
         try {
