@@ -46,7 +46,8 @@ class ProviderConfigTest {
                                 "OPENAI_API_KEY", "\"ollama/", "models.providers.<id>");
                         assertThat(e.attempts()).isEmpty();
                     });
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(200));
+            // At once: nothing is dialled (a connect attempt alone would be seconds); slack for a busy CI machine.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
         }
     }
 
