@@ -52,7 +52,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Threads: Jetty on virtual threads, one per request, so hanging and delayed replies cost nothing
  * and many requests can be answered at once. The script runs on the request's thread and may be
  * called concurrently. A reply with no delay is written in one write. {@link #close()} releases
- * hanging and delayed requests and stops the server.
+ * hanging requests (their streams end whole) and delayed ones (they answer 503), then stops the server.
  */
 public final class ScriptedProviderServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ScriptedProviderServer.class);
@@ -402,7 +402,7 @@ public final class ScriptedProviderServer implements AutoCloseable {
             return new Reply(deltas, calls, status, errorMessage, Objects.requireNonNull(after), delay, deltaInterval, hang);
         }
 
-        /** This reply, sent after waiting {@code delay}. */
+        /** This reply, sent after waiting {@code delay} (a 503 instead if the server closes meanwhile). */
         public Reply withDelay(Duration delay) {
             return new Reply(deltas, calls, status, errorMessage, retryAfter, Objects.requireNonNull(delay), deltaInterval, hang);
         }
