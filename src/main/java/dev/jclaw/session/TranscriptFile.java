@@ -253,8 +253,10 @@ final class TranscriptFile {
         return buffer.array();
     }
 
-    /** An entry line: any type with an id (message, compaction, custom, ...). */
-    /** {@code bytes}: the line's length in the file, newline included (UTF-16 units: close enough to bound memory). */
+    /**
+     * An entry line: any type with an id (message, compaction, custom, ...). {@code bytes}: the line's
+     * length in the file, newline included (UTF-16 units: close enough to bound memory).
+     */
     record Line(String id, String parentId, Instant timestamp, JsonNode node, int bytes) {}
 
     private record Scan(List<Line> lines, List<String> warnings, boolean endsMidLine) {}
