@@ -154,10 +154,12 @@ class HttpTest extends GatewayTestSupport {
             assertThat(huge.statusCode()).isEqualTo(413);
             assertThat(huge.body()).contains("payload too large");
         }
-        HttpResponse<String> askedFirst = HttpClient.newHttpClient().send(HttpRequest.newBuilder(http("/tools/invoke"))
-                .expectContinue(true).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN)
-                .POST(HttpRequest.BodyPublishers.ofString(hugeBody)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(askedFirst.statusCode()).as("Expect: 100-continue gets the refusal before sending").isEqualTo(413);
+        try (HttpClient asking = HttpClient.newHttpClient()) {
+            HttpResponse<String> askedFirst = asking.send(HttpRequest.newBuilder(http("/tools/invoke"))
+                    .expectContinue(true).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString(hugeBody)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(askedFirst.statusCode()).as("Expect: 100-continue gets the refusal before sending").isEqualTo(413);
+        }
         assertThat(Procs.ownedBy(gateway.engine().supervisor().instanceId())).isNotEmpty();
     }
 }

@@ -122,16 +122,17 @@ class McpLifetimeTest extends McpTestSupport {
     void aConfigChangeWhileTheServerIsStillStartingKillsThatStartBeforeReturning() throws Exception {
         manager();
         McpServerSpec before = fake("slow", "--hang-initialize").withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(30));
-        java.util.concurrent.CompletableFuture<McpLease> acquiring = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> lease("main", "s", before), java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-        await().atMost(Duration.ofSeconds(20)).until(() -> processes("fake-mcp-server").stream().anyMatch(p -> p.command().startsWith("node ")));
-        List<Procs.Proc> starting = processes("fake-mcp-server");
+        try (var acquirer = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            java.util.concurrent.Future<McpLease> acquiring = acquirer.submit(() -> lease("main", "s", before));
+            await().atMost(Duration.ofSeconds(20)).until(() -> processes("fake-mcp-server").stream().anyMatch(p -> p.command().startsWith("node ")));
+            List<Procs.Proc> starting = processes("fake-mcp-server");
 
-        manager.reconfigure(List.of(fake("slow").withEnv(Map.of("MODE", "two"))), null);
+            manager.reconfigure(List.of(fake("slow").withEnv(Map.of("MODE", "two"))), null);
 
-        assertThat(starting.stream().filter(p -> Procs.isAlive(p.pid()))).as("the tree of the start that was cut short").isEmpty();
-        try (McpLease lease = acquiring.get(10, TimeUnit.SECONDS)) {
-            assertThat(lease.failures()).as("the start ended at once, not after its 30 s").isNotEmpty();
+            assertThat(starting.stream().filter(p -> Procs.isAlive(p.pid()))).as("the tree of the start that was cut short").isEmpty();
+            try (McpLease lease = acquiring.get(10, TimeUnit.SECONDS)) {
+                assertThat(lease.failures()).as("the start ended at once, not after its 30 s").isNotEmpty();
+            }
         }
     }
 
