@@ -41,10 +41,16 @@ public record SupervisorOptions(String instanceId, Path runDir, LaunchChain chai
         return new SupervisorOptions(instanceId, runDir, chain, registry, spawnTimeout);
     }
 
-    /** A fresh id: "jc-" and 12 random hex digits. */
+    /**
+     * A fresh id: "jc-" (or {@code JCLAW_INSTANCE_PREFIX}, when set to 1-32 characters of
+     * {@code [A-Za-z0-9._-]}) and 12 random hex digits. The prefix lets whoever starts gateways (a
+     * test run, a host with several of them) tell their processes apart by {@code JCLAW_OWNER}.
+     */
     public static String newInstanceId() {
         byte[] bytes = new byte[6];
         ThreadLocalRandom.current().nextBytes(bytes);
-        return "jc-" + HexFormat.of().formatHex(bytes);
+        String prefix = System.getenv("JCLAW_INSTANCE_PREFIX");
+        if (prefix == null || !prefix.matches("[A-Za-z0-9._-]{1,32}")) prefix = "jc-";
+        return prefix + HexFormat.of().formatHex(bytes);
     }
 }
