@@ -2,10 +2,13 @@ package dev.jclaw.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jclaw.routing.DmScope;
+import dev.jclaw.routing.GroupScope;
 import dev.jclaw.routing.SessionKey;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -36,10 +39,13 @@ final class ConfigBinder {
         ToolsConfig tools = readTools(root.object("tools"));
         SessionConfig session = readSession(root.object("session"));
         GatewayConfig gateway = readGateway(root.object("gateway"), root.pathOf("gateway"));
+        Set<String> agentIds = new LinkedHashSet<>();
+        agents.agents().forEach(a -> agentIds.add(a.id()));
+        ChannelsBinder.Result channels = new ChannelsBinder(ctx, agentIds).bind(root.object("channels"), root);
         ctx.reportUnknownKeys();
         if (ctx.problems.hasErrors()) return null;
         return new JClawConfig(source, envVars, agents.agents(), agents.defaultAgentId(), agents.maxConcurrent(),
-                agents.subagentMaxConcurrent(), providers, mcp, tools, session, gateway);
+                agents.subagentMaxConcurrent(), providers, mcp, tools, session, gateway, channels.channels(), channels.bindings());
     }
 
     private Map<String, Secret> readEnv(ObjectReader env) {
@@ -81,7 +87,25 @@ final class ConfigBinder {
         ObjectReader a2a = session.object("agentToAgent");
         int pingPong = a2a == null ? SessionConfig.DEFAULT_MAX_PING_PONG_TURNS
                 : a2a.integer("maxPingPongTurns", 0, 5, SessionConfig.DEFAULT_MAX_PING_PONG_TURNS);
-        return new SessionConfig(dmScope, mainKey, scope, pingPong, readReset(session.object("reset")));
+        return new SessionConfig(dmScope, mainKey, scope, pingPong, readReset(session.object("reset")),
+                session.choice("groupScope", GroupScope.class, GroupScope.PER_GROUP), readIdentityLinks(session));
+    }
+
+    /** {@code identityLinks}: a name to an array of ids, each a non-empty string. */
+    private static Map<String, List<String>> readIdentityLinks(ObjectReader session) {
+        Map<String, List<String>> links = new LinkedHashMap<>();
+        ObjectReader map = session.object("identityLinks");
+        if (map == null) return links;
+        for (String name : map.keys()) {
+            if (name.isBlank()) {
+                map.error(name, "an identity's name must not be blank");
+                continue;
+            }
+            List<String> ids = map.strings(name);
+            if (ids == null && !map.has(name)) map.error(name, "expected an array of ids such as \"telegram:123456\"");
+            if (ids != null) links.put(name, ids);
+        }
+        return links;
     }
 
     /** No {@code reset}: never; a {@code reset} without {@code mode}: daily (OpenClaw's rule). */

@@ -28,16 +28,20 @@ import java.util.Optional;
  * @param tools          global tool policy and session-tool reach
  * @param session        session keys and resets
  * @param gateway        port, bind and auth
+ * @param channels       the chat apps agents are reached from
+ * @param bindings       which agent answers which conversations, in file order
  */
 public record JClawConfig(Path source, Map<String, Secret> envVars, List<AgentConfig> agents, String defaultAgentId,
                           int maxConcurrent, int subagentMaxConcurrent, Map<String, ProviderConfig> providers, McpConfig mcp, ToolsConfig tools,
-                          SessionConfig session, GatewayConfig gateway) {
+                          SessionConfig session, GatewayConfig gateway, ChannelsConfig channels, List<BindingConfig> bindings) {
     public static final int DEFAULT_MAX_CONCURRENT = 4;
 
     public JClawConfig {
         envVars = Map.copyOf(envVars);
         agents = List.copyOf(agents);
         providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
+        channels = channels == null ? ChannelsConfig.NONE : channels;
+        bindings = bindings == null ? List.of() : List.copyOf(bindings);
     }
 
     /** The agent with this id (normalised first), if configured. */

@@ -36,6 +36,8 @@ final class ObjectReader {
     private final String schema;
     private final ObjectNode node;
     private final Set<String> known = new LinkedHashSet<>();
+    /** A key neither JClaw nor OpenClaw knows here is an error, not a warning (sections OpenClaw's schema keeps strict). */
+    private boolean strict;
 
     ObjectReader(ReadContext ctx, ObjectNode node, String path, String schema) {
         this.ctx = ctx;
@@ -43,6 +45,18 @@ final class ObjectReader {
         this.path = path;
         this.schema = schema;
         ctx.register(this);
+    }
+
+    /** This reader, and every object read through it, made strict: unknown keys are errors. */
+    ObjectReader strict() {
+        strict = true;
+        return this;
+    }
+
+    private ObjectReader child(ObjectNode value, String at, String childSchema) {
+        ObjectReader child = new ObjectReader(ctx, value, at, childSchema);
+        child.strict = strict;
+        return child;
     }
 
     String pathOf(String key) {
@@ -72,6 +86,14 @@ final class ObjectReader {
         known.add(key);
         JsonNode value = node.get(key);
         return value == null || value.isNull() ? null : value;
+    }
+
+    /** Every key of this object (a map's entries), in file order, all marked as read. */
+    List<String> keys() {
+        List<String> keys = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> field : node.properties()) keys.add(field.getKey());
+        known.addAll(keys);
+        return keys;
     }
 
     boolean has(String key) {
@@ -240,7 +262,7 @@ final class ObjectReader {
             error(key, "expected an object, got " + JsonPaths.describe(value));
             return null;
         }
-        return new ObjectReader(ctx, (ObjectNode) value, pathOf(key), schemaOf(key));
+        return child((ObjectNode) value, pathOf(key), schemaOf(key));
     }
 
     /** A map whose values are objects, in file order; empty when absent. */
@@ -255,7 +277,7 @@ final class ObjectReader {
                 ctx.problems.error(at, "expected an object, got " + JsonPaths.describe(field.getValue()));
                 continue;
             }
-            out.put(field.getKey(), new ObjectReader(ctx, (ObjectNode) field.getValue(), at, map.schema + ".*"));
+            out.put(field.getKey(), child((ObjectNode) field.getValue(), at, map.schema + ".*"));
         }
         return out;
     }
@@ -276,7 +298,7 @@ final class ObjectReader {
                 ctx.problems.error(at, "expected an object, got " + JsonPaths.describe(item));
                 continue;
             }
-            out.add(new ObjectReader(ctx, (ObjectNode) item, at, schemaOf(key) + "[]"));
+            out.add(child((ObjectNode) item, at, schemaOf(key) + "[]"));
         }
         return out;
     }
@@ -317,6 +339,7 @@ final class ObjectReader {
             }
             String nearest = nearestKnown(key);
             if (nearest != null) error(key, "unknown key; did you mean " + JsonPaths.quote(nearest) + "?");
+            else if (strict) error(key, "unknown key (neither JClaw nor OpenClaw has it here)");
             else warn(key, "unknown key; ignored");
         }
     }

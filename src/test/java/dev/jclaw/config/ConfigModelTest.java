@@ -65,12 +65,12 @@ class ConfigModelTest {
     void openClawKeysJClawDoesNotImplementAreOneWarningEachAndNeverAnError() {
         List<ConfigProblem> warnings = load("config/openclaw-docs/03-expanded.json5").warnings();
 
-        assertThat(warnings).extracting(ConfigProblem::path).contains("channels", "hooks", "memory", "auth", "skills",
+        assertThat(warnings).extracting(ConfigProblem::path).contains("channels.slack", "hooks", "memory", "auth", "skills",
                 "session.store", "agents.defaults.heartbeat", "agents.entries.main.groupChat", "tools.exec",
                 "models.mode", "models.providers.custom-proxy.authHeader", "gateway.controlUi",
                 "agents.defaults.sandbox.mode", "session.reset.mode"); // read and checked, not acted on yet
         assertThat(warnings).extracting(ConfigProblem::path).as("one warning per ignored key, none for what is inside it")
-                .doesNotHaveDuplicates().noneMatch(path -> path.startsWith("channels."));
+                .doesNotHaveDuplicates().noneMatch(path -> path.startsWith("channels.slack."));
         assertThat(warnings).allMatch(w -> w.message().equals("OpenClaw setting not implemented by JClaw; ignored"));
     }
 
@@ -167,7 +167,8 @@ class ConfigModelTest {
         assertThat(result.config().defaultAgentId()).isNull();
         assertThat(result.config().defaultAgent()).isEmpty();
         assertThat(result.config().agents()).extracting(AgentConfig::isDefault).containsOnly(false);
-        assertThat(result.warnings()).extracting(ConfigProblem::path).contains("bindings", "talk", "agents.defaults.systemAgent");
+        assertThat(result.warnings()).extracting(ConfigProblem::path).contains("bindings[0].match", "talk", "agents.defaults.systemAgent");
+        assertThat(result.config().bindings()).extracting(BindingConfig::agentId).containsExactly("home", "work");
     }
 
     @Test
