@@ -313,7 +313,7 @@ public final class AgentService implements AutoCloseable {
             };
             RunHandle run = start(new RunRequest(turn.agentId(), turn.sessionKey().toString(), turn.message(), lane,
                     turn.extraSystemPrompt(), turn.timeout(), turn.ephemeral(),
-                    turn.spawnedBy() == null ? null : turn.spawnedBy().toString(), null, 0, turn.provenance(), null, turn.label()));
+                    turn.spawnedBy() == null ? null : turn.spawnedBy().toString(), null, 0, turn.provenance(), null, turn.label(), null));
             return new TurnHandle() {
                 private final java.util.concurrent.CompletableFuture<TurnOutcome> outcome = run.result()
                         .thenApply(r -> new TurnOutcome(r.status().wire(), r.text(), r.error()));

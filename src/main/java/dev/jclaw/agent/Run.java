@@ -17,7 +17,10 @@ import dev.jclaw.provider.ChatResult;
 import dev.jclaw.provider.ProviderException;
 import dev.jclaw.provider.ToolCall;
 import dev.jclaw.provider.ToolSpec;
+import dev.jclaw.config.SandboxConfig;
+import dev.jclaw.routing.SandboxPolicy;
 import dev.jclaw.routing.SessionKey;
+import dev.jclaw.routing.TurnOrigin;
 import dev.jclaw.session.NewSession;
 import dev.jclaw.session.SessionEntry;
 import dev.jclaw.session.TranscriptMessage;
@@ -73,6 +76,10 @@ final class Run implements AutoCloseable, RunHandle {
     private final AgentConfig agent;
     private final JClawConfig config;
     private final SessionKey key;
+    /** Where the turn comes from; its policy key is the session a sandbox treats the turn as. */
+    private final TurnOrigin origin;
+    /** Whether this turn's tools must run sandboxed (decided once, from the origin, not from the key alone). */
+    private final SandboxPolicy.Decision sandbox;
     private final Instant acceptedAt = Instant.now();
     private final long deadlineNanos;
     private final CompletableFuture<RunResult> result = new CompletableFuture<>();
@@ -97,7 +104,20 @@ final class Run implements AutoCloseable, RunHandle {
         this.config = config;
         this.agent = agent;
         this.key = key;
+        this.origin = request.origin() != null ? request.origin() : TurnOrigin.ofSession(key, config.session().mainKey());
+        this.sandbox = SandboxPolicy.decide(agent.sandbox().mode(), key, config.session().mainSessionKey(agent.id()), origin.kind(),
+                agent.sandbox().peerInMain() == SandboxConfig.PeerInMain.TRUSTED);
         this.deadlineNanos = System.nanoTime() + request.timeout().toNanos();
+    }
+
+    /** Where the turn comes from, with the key sandbox and tool policy treat it as. */
+    TurnOrigin origin() {
+        return origin;
+    }
+
+    /** Whether the turn's tools must run sandboxed, and why. */
+    SandboxPolicy.Decision sandbox() {
+        return sandbox;
     }
 
     @Override
@@ -175,7 +195,8 @@ final class Run implements AutoCloseable, RunHandle {
     void execute() {
         thread = Thread.currentThread();
         long started = System.nanoTime();
-        emit(RunEvent.LIFECYCLE, Map.of("phase", "start", "startedAt", acceptedAt.toEpochMilli()));
+        emit(RunEvent.LIFECYCLE, Map.of("phase", "start", "startedAt", acceptedAt.toEpochMilli(), "sandbox",
+                Map.of("sandboxed", sandbox.sandboxed(), "reason", sandbox.reason(), "policyKey", origin.policyKey().toString())));
         RunResult.Status status;
         String text = "";
         String error = null;

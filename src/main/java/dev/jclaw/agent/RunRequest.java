@@ -1,6 +1,7 @@
 package dev.jclaw.agent;
 
 import dev.jclaw.lane.Lanes;
+import dev.jclaw.routing.TurnOrigin;
 
 import java.time.Duration;
 import java.util.Map;
@@ -22,10 +23,12 @@ import java.util.Map;
  * @param provenance        where the message came from (e.g. {@code {kind: inter_session, sourceSessionKey}}), or empty
  * @param listener          receives this run's events in addition to the service's listeners, or null
  * @param label             a label for the session if it has none (unique per agent), or null
+ * @param origin            where the turn comes from (a channel peer, with its sandbox policy key), or null
+ *                          for a turn that is what its session key says
  */
 public record RunRequest(String agentId, String sessionKey, String message, String lane, String extraSystemPrompt,
                          Duration timeout, boolean ephemeral, String spawnedBy, String model, int maxTurns,
-                         Map<String, Object> provenance, RunEventListener listener, String label) {
+                         Map<String, Object> provenance, RunEventListener listener, String label, TurnOrigin origin) {
     /** Ten minutes, OpenClaw's default for an agent run. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(600);
     /** A runaway tool loop stops here. */
@@ -40,42 +43,50 @@ public record RunRequest(String agentId, String sessionKey, String message, Stri
     }
 
     public static RunRequest of(String agentId, String message) {
-        return new RunRequest(agentId, null, message, null, null, null, false, null, null, 0, null, null, null);
+        return new RunRequest(agentId, null, message, null, null, null, false, null, null, 0, null, null, null, null);
     }
 
     public RunRequest withSessionKey(String sessionKey) {
-        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label, origin);
     }
 
     public RunRequest withLane(String lane) {
-        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label, origin);
     }
 
     public RunRequest withExtraSystemPrompt(String extraSystemPrompt) {
-        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label, origin);
     }
 
     public RunRequest withTimeout(Duration timeout) {
-        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label, origin);
     }
 
     public RunRequest withEphemeral(boolean ephemeral) {
-        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label, origin);
     }
 
     public RunRequest withSpawnedBy(String spawnedBy) {
-        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label, origin);
     }
 
     public RunRequest withModel(String model) {
-        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label, origin);
     }
 
     public RunRequest withLabel(String label) {
-        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label, origin);
+    }
+
+    public RunRequest withProvenance(Map<String, Object> provenance) {
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label, origin);
+    }
+
+    public RunRequest withOrigin(TurnOrigin origin) {
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label, origin);
     }
 
     public RunRequest withListener(RunEventListener listener) {
-        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label);
+        return new RunRequest(agentId, sessionKey, message, lane, extraSystemPrompt, timeout, ephemeral, spawnedBy, model, maxTurns, provenance, listener, label, origin);
     }
 }
