@@ -67,19 +67,19 @@ class SessionCommandsTest {
         assertThat(Main.run("config", "validate", file.toString())).isZero();
 
         assertThat(stdout()).contains("is valid: 1 agent (default: main)");
-        assertThat(stderr()).contains("channels: OpenClaw setting not implemented by JClaw; ignored");
+        assertThat(stderr()).contains("channels.whatsapp: OpenClaw setting not implemented by JClaw; ignored");
     }
 
     @Test
     void configValidateSpeaksJsonForScripts() throws Exception {
         Path bad = temp.resolve("openclaw.json");
-        Files.writeString(bad, "{ agents: { list: [{ id: 'Bad Id!' }] }, channels: {} }");
+        Files.writeString(bad, "{ agents: { list: [{ id: 'Bad Id!' }] }, channels: { discord: {} } }");
 
         assertThat(Main.run("config", "validate", "--json", bad.toString())).isEqualTo(1);
         JsonNode invalid = new ObjectMapper().readTree(stdout());
         assertThat(invalid.path("valid").asBoolean(true)).isFalse();
         assertThat(invalid.path("errors").get(0).path("path").asText()).isEqualTo("agents.list[0].id");
-        assertThat(invalid.path("warnings").get(0).path("path").asText()).isEqualTo("channels");
+        assertThat(invalid.path("warnings").get(0).path("path").asText()).isEqualTo("channels.discord");
         out.reset();
 
         assertThat(Main.run("config", "validate", "--json", Fixtures.resource("config/openclaw-docs/02-starter.json5").toString())).isZero();
