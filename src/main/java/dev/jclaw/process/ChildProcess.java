@@ -79,6 +79,7 @@ public final class ChildProcess implements AutoCloseable {
 
     /** Starts the readers and the exit watch; called once, right after the process started. */
     void begin() {
+        if (process instanceof NativeProcess spawned) spawned.watch(); // never on the spawner thread: see PidNamespace
         stdoutReader.start();
         stderrReader.start();
         process.onExit().thenRun(() -> {
@@ -223,7 +224,7 @@ public final class ChildProcess implements AutoCloseable {
                 log.warn("child '{}' (group {}) still has members {} ms after SIGKILL", spec.name(), pgid, policy.killWait().toMillis());
             }
         }
-        int escapers = supervisor.killMarked(CHILD_ENV, id);
+        int escapers = supervisor.killEscapers(id);
         if (escapers > 0) log.info("child '{}': killed {} escaped process(es) carrying its marker", spec.name(), escapers);
         join(stdoutReader);
         join(stderrReader);

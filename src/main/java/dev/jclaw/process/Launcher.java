@@ -8,23 +8,45 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Wraps a command in the launch chain chosen for this host. Every chain starts the child with
- * {@code setsid}, so its pid is also its process group id and one {@code kill(-pgid)} reaches the
- * tree; {@link #probe} finds the best chain that really works here, once per JVM.
+ * How children are started on this host: the launch chain, probed once per JVM ({@link #probe}),
+ * and the per-supervisor {@link Site} it opens. Every chain starts the child in a session of its
+ * own, so its pid is also its process group id and one {@code kill(-pgid)} reaches the tree.
+ *
+ * @param variant   which way the chain works here
+ * @param userFlags for {@link Variant#NAMESPACE_PER_CHILD}: how {@code unshare} maps the user
  */
-record Launcher(LaunchChain chain, List<String> prefix, String detail) {
+record Launcher(LaunchChain chain, Variant variant, List<String> userFlags, String detail) {
     private static final Logger log = LoggerFactory.getLogger(Launcher.class);
 
+    /** The concrete ways, best first. */
+    enum Variant {
+        /** One PID namespace per gateway, entered by the spawner thread around each spawn (CAP_SYS_ADMIN). */
+        NAMESPACE_SETNS,
+        /**
+         * A PID namespace per child, for a JVM without CAP_SYS_ADMIN in its user namespace: {@code unshare}
+         * and a small sh init stay beside each server (two more processes per server).
+         */
+        NAMESPACE_PER_CHILD,
+        /** A watchdog shell per child that kills its group when the gateway dies. */
+        SESSION_WATCHDOG,
+        /** A new session only. */
+        SESSION
+    }
+
     /**
-     * PID 1 of the child's namespace. PID 1 ignores signals it has no handler for and inherits
+     * PID 1 of a per-child namespace. PID 1 ignores signals it has no handler for and inherits
      * orphans, so the server must not be PID 1: this init runs it as PID 2, forwards TERM to every
-     * process of the namespace, reaps, and exits with the server's status. Dash drops {@code <&0}
-     * on a background job, hence fd 3.
+     * process of the namespace, reaps, and exits with the server's status. Dash drops {@code <&0} on
+     * a background job, hence fd 3.
      */
     static final String INIT = """
             trap 'kill -TERM -1 2>/dev/null' TERM INT HUP
@@ -37,11 +59,12 @@ record Launcher(LaunchChain chain, List<String> prefix, String detail) {
             """;
 
     /**
-     * Group leader of chain 2. Its parent-death signal is TERM, which also arrives on a graceful
-     * group TERM and at each thread exit of a dying JVM; it tells them apart by its parent:
+     * Group leader of the watchdog chain. Its parent-death signal is TERM, which also arrives on a
+     * graceful group TERM and at each thread exit of a dying JVM; it tells them apart by its parent:
      * re-parented means the gateway died, and then it kills its whole group at once. It checks
      * again when its server exits, since a dying gateway's closed stdin can end the server first.
      * A server that exits before the re-parenting leaves its stragglers to the next start's sweep.
+     * Dash drops {@code <&0} on a background job, hence fd 3.
      */
     static final String WATCHDOG = """
             gw=$1; shift
@@ -57,15 +80,6 @@ record Launcher(LaunchChain chain, List<String> prefix, String detail) {
             """;
 
     private static volatile Launcher probed;
-
-    /** The full argv: chain prefix, then the command. */
-    List<String> wrap(List<String> command) {
-        List<String> argv = new ArrayList<>(prefix.size() + command.size() + 2);
-        argv.addAll(prefix);
-        if (chain == LaunchChain.SESSION_WATCHDOG) argv.add(Long.toString(ProcessHandle.current().pid()));
-        argv.addAll(command);
-        return argv;
-    }
 
     /** The best chain that works on this host, probed once per JVM. */
     static Launcher probe() {
@@ -84,17 +98,38 @@ record Launcher(LaunchChain chain, List<String> prefix, String detail) {
         for (Launcher candidate : candidates()) {
             if (candidate.chain == chain && candidate.works()) return candidate;
         }
-        throw new IllegalStateException("launch chain " + chain.id() + " does not work on this host"
+        throw unavailable(chain);
+    }
+
+    /** The given variant (tests run each one), or an error saying why this host cannot run it. */
+    static Launcher forced(Variant variant) {
+        for (Launcher candidate : candidates()) {
+            if (candidate.variant == variant && candidate.works()) return candidate;
+        }
+        throw unavailable(chainOf(variant));
+    }
+
+    static LaunchChain chainOf(Variant variant) {
+        return switch (variant) {
+            case NAMESPACE_SETNS, NAMESPACE_PER_CHILD -> LaunchChain.NAMESPACE;
+            case SESSION_WATCHDOG -> LaunchChain.SESSION_WATCHDOG;
+            case SESSION -> LaunchChain.SESSION;
+        };
+    }
+
+    private static IllegalStateException unavailable(LaunchChain chain) {
+        return new IllegalStateException("launch chain " + chain.id() + " does not work on this host"
                 + " (needs " + switch (chain) {
-                    case NAMESPACE -> "setpriv, setsid and unshare with PID namespaces";
+                    case NAMESPACE -> "setpriv and unshare (util-linux) with PID namespaces: CAP_SYS_ADMIN (root, or ./jclaw's"
+                            + " user namespace) for the shared one, which also needs glibc 2.34+ and env --ignore-signal"
+                            + " (coreutils 8.31+), or user namespaces for one per child";
                     case SESSION_WATCHDOG -> "setpriv and setsid";
                     case SESSION -> "setsid";
-                } + " from util-linux)");
+                } + ")");
     }
 
     private static Launcher probeNow() {
-        List<Launcher> candidates = candidates();
-        for (Launcher candidate : candidates) {
+        for (Launcher candidate : candidates()) {
             if (candidate.works()) {
                 if (candidate.chain == LaunchChain.SESSION) {
                     log.warn("Launch chain 'session' only: if the gateway is killed, its MCP processes survive until"
@@ -108,74 +143,158 @@ record Launcher(LaunchChain chain, List<String> prefix, String detail) {
     }
 
     private static List<Launcher> candidates() {
-        boolean root = "root".equals(System.getProperty("user.name")) || isUidZero();
-        String setpriv = which("setpriv");
-        String setsid = which("setsid");
-        String unshare = which("unshare");
+        boolean nativeSpawn = PosixSpawn.available();
+        String how = nativeSpawn ? "posix_spawn" : "ProcessBuilder";
         List<Launcher> list = new ArrayList<>();
-        if (setpriv != null && setsid != null && unshare != null) {
-            List<List<String>> userns = root
-                    ? List.of(List.of())
-                    : List.of(List.of("--user", "--map-current-user"), List.of("--user", "--map-root-user"));
-            for (List<String> userFlags : userns) {
-                List<String> prefix = new ArrayList<>(List.of(setpriv, "--pdeathsig", "KILL", "--", setsid, "--", unshare));
-                prefix.addAll(userFlags);
-                prefix.addAll(List.of("--pid", "--fork", "--kill-child", "--", "/bin/sh", "-c", INIT, "jclaw-init"));
-                list.add(new Launcher(LaunchChain.NAMESPACE, List.copyOf(prefix),
-                        userFlags.isEmpty() ? "PID namespace (root: no user namespace needed)"
-                                : "PID namespace inside a user namespace (" + String.join(" ", userFlags) + ")"));
-            }
+        if (nativeSpawn) {
+            list.add(new Launcher(LaunchChain.NAMESPACE, Variant.NAMESPACE_SETNS, List.of(),
+                    "one PID namespace per gateway, entered for each spawn (setns): one helper process per gateway,"
+                            + " nothing exec'd before a child"));
         }
-        if (setpriv != null && setsid != null) {
-            list.add(new Launcher(LaunchChain.SESSION_WATCHDOG,
-                    List.of(setpriv, "--pdeathsig", "TERM", "--", setsid, "--", "/bin/sh", "-c", WATCHDOG, "jclaw-watchdog"),
-                    "new session, parent-death TERM to a watchdog that kills its group"));
+        List<List<String>> userns = Native.hasSysAdmin()
+                ? List.of(List.of())
+                : List.of(List.of("--user", "--map-current-user"), List.of("--user", "--map-root-user"));
+        for (List<String> userFlags : userns) {
+            list.add(new Launcher(LaunchChain.NAMESPACE, Variant.NAMESPACE_PER_CHILD, userFlags,
+                    "a PID namespace per child" + (userFlags.isEmpty() ? "" : " inside a user namespace (" + String.join(" ", userFlags) + ")")
+                            + ", " + how + ": unshare and an sh init beside each server"));
         }
-        if (setsid != null) {
-            list.add(new Launcher(LaunchChain.SESSION, List.of(setsid, "--"), "new session only"));
-        }
+        list.add(new Launcher(LaunchChain.SESSION_WATCHDOG, Variant.SESSION_WATCHDOG, List.of(),
+                "new session (" + how + "), parent-death TERM to a watchdog per child that kills its group"));
+        list.add(new Launcher(LaunchChain.SESSION, Variant.SESSION, List.of(), "new session only (" + how + ")"));
         return list;
     }
 
-    /** Runs {@code echo} through this chain; it works when the output and exit status are right within 5 s. */
+    /**
+     * Opens this chain for one supervisor; call on its spawner thread, which every later
+     * {@link Site#start} must also run on.
+     *
+     * @param helperEnv the environment of the namespace helper (the owner's markers)
+     */
+    Site open(Map<String, String> helperEnv) throws IOException {
+        PidNamespace namespace = variant == Variant.NAMESPACE_SETNS ? PidNamespace.open(helperEnv) : null;
+        return new Site(this, namespace, PosixSpawn.available());
+    }
+
+    /**
+     * One supervisor's place to start children: its PID namespace, if the chain has one. Used on the
+     * spawner thread only.
+     */
+    static final class Site implements AutoCloseable {
+        private final Launcher launcher;
+        private final PidNamespace namespace;
+        private final boolean nativeSpawn;
+        private final String setpriv = which("setpriv");
+        private final String setsid = which("setsid");
+        private final String unshare = which("unshare");
+
+        private Site(Launcher launcher, PidNamespace namespace, boolean nativeSpawn) {
+            this.launcher = launcher;
+            this.namespace = namespace;
+            this.nativeSpawn = nativeSpawn;
+        }
+
+        /** Null unless the chain keeps a PID namespace. */
+        PidNamespace namespace() {
+            return namespace;
+        }
+
+        /**
+         * Starts {@code argv} (whose program {@code program} is resolved to an absolute path) in a
+         * session of its own. A {@link NativeProcess} comes back unwatched: the caller, not the
+         * spawner thread, starts its watch (see {@link PidNamespace}).
+         */
+        Process start(String program, List<String> argv, Map<String, String> env, Path cwd) throws IOException {
+            if (namespace != null) return namespace.spawn(program, argv, env, cwd);
+            List<String> wrapped = new ArrayList<>();
+            if (launcher.variant == Variant.NAMESPACE_PER_CHILD) {
+                wrapped.addAll(List.of(setpriv, "--pdeathsig", "KILL", "--"));
+                if (!nativeSpawn) wrapped.addAll(List.of(setsid, "--"));
+                wrapped.add(unshare);
+                wrapped.addAll(launcher.userFlags);
+                wrapped.addAll(List.of("--pid", "--fork", "--kill-child", "--", "/bin/sh", "-c", INIT, "jclaw-init"));
+            } else if (launcher.variant == Variant.SESSION_WATCHDOG) {
+                wrapped.addAll(List.of(setpriv, "--pdeathsig", "TERM", "--"));
+                if (!nativeSpawn) wrapped.addAll(List.of(setsid, "--"));
+                wrapped.addAll(List.of("/bin/sh", "-c", WATCHDOG, "jclaw-watchdog", Long.toString(ProcessHandle.current().pid())));
+            } else if (!nativeSpawn) {
+                wrapped.addAll(List.of(setsid, "--"));
+            }
+            if (nativeSpawn) {
+                if (wrapped.isEmpty()) return PosixSpawn.spawn(program, argv, env, cwd, PosixSpawn.Stdio.PIPES);
+                wrapped.add(program);
+                wrapped.addAll(argv.subList(1, argv.size()));
+                return PosixSpawn.spawn(wrapped.getFirst(), wrapped, env, cwd, PosixSpawn.Stdio.PIPES);
+            }
+            wrapped.add(program);
+            wrapped.addAll(argv.subList(1, argv.size()));
+            ProcessBuilder builder = new ProcessBuilder(wrapped);
+            builder.environment().clear();
+            builder.environment().putAll(env);
+            if (cwd != null) builder.directory(cwd.toFile());
+            return builder.start();
+        }
+
+        @Override
+        public void close() {
+            if (namespace != null) namespace.close();
+        }
+    }
+
+    /**
+     * Runs a child through this chain; it works when the child answers and, for the namespace chain,
+     * when its own child is really in a PID namespace of its own. A throwaway thread plays the
+     * spawner (a namespace would pin the caller's thread); it holds the site open until the probe is
+     * over, since the helper dies with the thread that started it.
+     */
     private boolean works() {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String name : List.of("PATH", "HOME", "LANG")) {
+            String value = System.getenv(name);
+            if (value != null) env.put(name, value);
+        }
+        env.put(ChildProcess.OWNER_ENV, "probe-" + ProcessHandle.current().pid());
+        CompletableFuture<Process> started = new CompletableFuture<>();
+        CountDownLatch probed = new CountDownLatch(1);
+        Thread spawner = Thread.ofPlatform().daemon().name("jclaw-launch-probe").start(() -> {
+            Native.clearAmbientCapabilities();
+            Site site = null;
+            try {
+                site = open(env);
+                started.complete(site.start("/bin/sh", List.of("/bin/sh", "-c", "echo jclaw-probe-ok $(grep NSpid /proc/self/status)"), env, null));
+                probed.await(15, TimeUnit.SECONDS);
+            } catch (Throwable t) {
+                started.completeExceptionally(t);
+            } finally {
+                if (site != null) site.close();
+            }
+        });
         Process p = null;
         try {
-            ProcessBuilder pb = new ProcessBuilder(wrap(List.of("/bin/sh", "-c", "echo jclaw-probe-ok")));
-            Map<String, String> env = pb.environment();
-            env.keySet().retainAll(List.of("PATH", "HOME", "LANG"));
-            env.put(ChildProcess.OWNER_ENV, "probe-" + ProcessHandle.current().pid());
-            pb.redirectErrorStream(true);
-            p = pb.start();
+            p = started.get(10, TimeUnit.SECONDS);
+            if (p instanceof NativeProcess spawned) spawned.watch();
             p.getOutputStream().close();
             if (!p.waitFor(5, TimeUnit.SECONDS)) return false;
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            boolean ok = p.exitValue() == 0 && out.strip().equals("jclaw-probe-ok");
-            if (!ok) log.debug("launch chain {} ({}) failed its probe: exit {} output {}", chain.id(), detail, p.exitValue(), out.strip());
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            boolean ok = p.exitValue() == 0 && out.startsWith("jclaw-probe-ok");
+            if (ok && chain == LaunchChain.NAMESPACE) ok = out.split("\\s+").length >= 4; // "NSpid:" and two pids
+            if (!ok) log.debug("launch chain {} ({}) failed its probe: exit {} output {}", chain.id(), detail, p.exitValue(), out);
             return ok;
-        } catch (IOException e) {
-            log.debug("launch chain {} failed its probe: {}", chain.id(), e.toString());
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.debug("launch chain {} ({}) failed its probe: {}", chain.id(), detail, e.toString());
             return false;
         } finally {
             if (p != null && p.isAlive()) p.destroyForcibly();
-        }
-    }
-
-    private static boolean isUidZero() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) return line.split("\\s+")[1].equals("0");
+            probed.countDown();
+            try {
+                spawner.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } catch (IOException ignored) {
-            // fall through: assume not root, which only adds the user-namespace flags
         }
-        return false;
     }
 
-    private static String which(String program) {
+    static String which(String program) {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
         for (String dir : (path + ":/usr/bin:/bin:/usr/sbin:/sbin").split(":")) {
             if (dir.isEmpty()) continue;

@@ -39,6 +39,22 @@ final class Native {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
             Linker.Option.firstVariadicArg(1));
     private static final MethodHandle GETPGRP = downcall("getpgrp", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle WAITID = downcall("waitid",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.captureCallState("errno"));
+    private static final MethodHandle UNSHARE = downcall("unshare",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT), Linker.Option.captureCallState("errno"));
+    private static final MethodHandle SETNS = downcall("setns",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.captureCallState("errno"));
+    private static final MethodHandle OPEN = downcall("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+            Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
+    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    static final int CLONE_NEWPID = 0x20000000;
+    private static final int EINTR = 4;
+    private static final int P_PID = 1;
+    private static final int WEXITED = 4;
+    private static final int WNOWAIT = 0x01000000;
+    private static final int O_RDONLY_CLOEXEC = 0x80000;
 
     private Native() {}
 
@@ -98,6 +114,7 @@ final class Native {
      * @return true when the pid was reaped or is no longer our child
      */
     static boolean reap(int pid) {
+        if (pid <= 0) throw new IllegalArgumentException("refusing waitpid(" + pid + "): it would reap children the JDK waits for");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment status = arena.allocate(ValueLayout.JAVA_INT);
@@ -107,6 +124,109 @@ final class Native {
         } catch (Throwable t) {
             throw new IllegalStateException("waitpid(" + pid + ") failed", t);
         }
+    }
+
+    /**
+     * Blocks until child {@code pid} has exited, without reaping it ({@code waitid(WNOWAIT)}), so its
+     * pid stays ours until {@link #reapExited} takes the status.
+     *
+     * @return false if {@code pid} is not (or no longer) a child of the JVM
+     */
+    static boolean awaitExit(int pid) {
+        if (pid <= 0) throw new IllegalArgumentException("refusing waitid(" + pid + ")");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment info = arena.allocate(128, 8);
+            while (true) {
+                int rc = (int) WAITID.invokeExact(state, P_PID, pid, info, WEXITED | WNOWAIT);
+                if (rc == 0) return true;
+                if ((int) ERRNO.get(state, 0L) != EINTR) return false;
+            }
+        } catch (Throwable t) {
+            throw new IllegalStateException("waitid(" + pid + ") failed", t);
+        }
+    }
+
+    /**
+     * Reaps exited child {@code pid} and returns its status as the JDK reports it: the exit code, or
+     * 128 + the signal that killed it; -1 if it was not ours to reap.
+     */
+    static int reapExited(int pid) {
+        if (pid <= 0) throw new IllegalArgumentException("refusing waitpid(" + pid + ")");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment status = arena.allocate(ValueLayout.JAVA_INT);
+            int rc = (int) WAITPID.invokeExact(state, pid, status, 0);
+            if (rc != pid) return -1;
+            int raw = status.get(ValueLayout.JAVA_INT, 0);
+            int signal = raw & 0x7f;
+            return signal == 0 ? (raw >> 8) & 0xff : 0x80 + signal;
+        } catch (Throwable t) {
+            throw new IllegalStateException("waitpid(" + pid + ") failed", t);
+        }
+    }
+
+    /** {@code unshare(flags)} for the calling thread; 0 or the errno. */
+    static int unshare(int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            return (int) UNSHARE.invokeExact(state, flags) == 0 ? 0 : (int) ERRNO.get(state, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException("unshare failed", t);
+        }
+    }
+
+    /** {@code setns(fd, nstype)} for the calling thread; 0 or the errno. */
+    static int setns(int fd, int nstype) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            return (int) SETNS.invokeExact(state, fd, nstype) == 0 ? 0 : (int) ERRNO.get(state, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException("setns failed", t);
+        }
+    }
+
+    /** Opens {@code path} read-only, close-on-exec; the fd, or -errno. */
+    static int openReadOnly(String path) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), O_RDONLY_CLOEXEC, 0);
+            return fd >= 0 ? fd : -(int) ERRNO.get(state, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException("open(" + path + ") failed", t);
+        }
+    }
+
+    static void close(int fd) {
+        try {
+            int ignored = (int) CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw new IllegalStateException("close(" + fd + ") failed", t);
+        }
+    }
+
+    private static final int PR_CAP_AMBIENT = 47;
+    private static final int PR_CAP_AMBIENT_CLEAR_ALL = 4;
+    private static final int CAP_SYS_ADMIN = 21;
+
+    /**
+     * Clears the calling thread's ambient capabilities, so the programs it execs do not inherit the
+     * CAP_SYS_ADMIN that {@code ./jclaw} gives an ordinary user's gateway inside its own user namespace.
+     */
+    static void clearAmbientCapabilities() {
+        prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL);
+    }
+
+    /** Whether this process holds CAP_SYS_ADMIN (in its own user namespace), from /proc/self/status. */
+    static boolean hasSysAdmin() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << CAP_SYS_ADMIN)) != 0;
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // unknown: assume not
+        }
+        return false;
     }
 
     /** Marks the JVM as child subreaper: orphaned descendants re-parent to it, not to init. */

@@ -68,6 +68,26 @@ final class ProcScan {
         return result;
     }
 
+    /** Children of every thread of process {@code pid} (a child belongs to the thread that forked or adopted it). */
+    static List<Integer> childrenOf(long pid) {
+        List<Integer> result = new ArrayList<>();
+        Path tasks = PROC.resolve(Long.toString(pid)).resolve("task");
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tasks, ProcScan::isPidDir)) {
+            for (Path task : dirs) {
+                try {
+                    for (String child : Files.readString(task.resolve("children"), StandardCharsets.ISO_8859_1).strip().split(" ")) {
+                        if (!child.isEmpty()) result.add(Integer.parseInt(child));
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone
+        }
+        return result;
+    }
+
     /** The JCLAW_* entries of a process's initial environment (empty when unreadable or gone). */
     static Map<String, String> markers(int pid) {
         Map<String, String> result = new HashMap<>();

@@ -43,9 +43,9 @@ public final class ProcessSupervisor implements AutoCloseable {
 
     private final SupervisorOptions options;
     private final Launcher launcher;
+    private volatile LaunchThread launch;
     private final boolean subreaper;
     private final GroupLedger ledger;
-    private final Spawner spawner;
     private final ProcessMetrics metrics;
     private final SweepReport sweep;
     private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
@@ -53,10 +53,10 @@ public final class ProcessSupervisor implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
 
-    private ProcessSupervisor(SupervisorOptions options) {
+    private ProcessSupervisor(SupervisorOptions options, Launcher launcher) {
         this.options = options;
         this.subreaper = Reaper.ensureStarted();
-        this.launcher = resolveLauncher(options.chain());
+        this.launcher = launcher;
         this.metrics = new ProcessMetrics(options.registry(), live::size);
         this.sweep = GroupLedger.sweep(options.runDir(), this);
         if (sweep.processesKilled() > 0) {
@@ -65,14 +65,79 @@ public final class ProcessSupervisor implements AutoCloseable {
                     sweep.processesKilled(), sweep.notes());
         }
         this.ledger = GroupLedger.open(options.runDir(), options.instanceId());
-        this.spawner = new Spawner("jclaw-spawner-" + options.instanceId());
+        try {
+            this.launch = openLaunchThread();
+        } catch (IllegalStateException e) {
+            ledger.delete();
+            throw e;
+        }
         log.debug("process supervisor {} ready: launch chain {} ({}), subreaper {}", options.instanceId(),
                 launcher.chain().id(), launcher.detail(), subreaper);
     }
 
+    /** The spawner thread and the launch site it opened: replaced together when a PID namespace is lost. */
+    private record LaunchThread(Spawner spawner, Launcher.Site site) {
+        void close() {
+            try {
+                spawner.call(() -> {
+                    site.close(); // the helper's death takes whatever is left in the namespace
+                    return null;
+                }, Duration.ofSeconds(10));
+            } catch (Exception e) {
+                log.warn("closing the launch site failed: {}", e.toString());
+            }
+            spawner.close();
+        }
+    }
+
+    private LaunchThread openLaunchThread() {
+        Spawner spawner = new Spawner("jclaw-spawner-" + options.instanceId() + "-" + sequence.incrementAndGet());
+        try {
+            return new LaunchThread(spawner, spawner.call(() -> launcher.open(helperEnv()), options.spawnTimeout()));
+        } catch (Exception e) {
+            spawner.close();
+            throw new IllegalStateException("process supervisor " + options.instanceId() + ": cannot open launch chain "
+                    + launcher.chain().id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces {@code lost} (its namespace died) by a new spawner thread and namespace, once. */
+    private synchronized LaunchThread renew(LaunchThread lost) {
+        if (launch == lost) {
+            requireRunning();
+            launch = openLaunchThread();
+            lost.close();
+            log.warn("process supervisor {}: started a new PID namespace (helper pid {})", options.instanceId(),
+                    launch.site().namespace().helperPid());
+        }
+        return launch;
+    }
+
+    /** The namespace helper's environment: the inherited allowlist and the owner marker, no cohort. */
+    private Map<String, String> helperEnv() {
+        Map<String, String> env = inheritedEnv();
+        env.put(ChildProcess.OWNER_ENV, options.instanceId());
+        env.put(PidNamespace.HELPER_ENV, "pidns");
+        return env;
+    }
+
+    private static Map<String, String> inheritedEnv() {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        for (String name : INHERITED_ENV) {
+            String value = System.getenv(name);
+            if (value != null) env.put(name, value);
+        }
+        return env;
+    }
+
     /** Starts a supervisor: probes the launch chain, sweeps what a crashed predecessor left, opens the ledger. */
     public static ProcessSupervisor start(SupervisorOptions options) {
-        return new ProcessSupervisor(options);
+        return new ProcessSupervisor(options, resolveLauncher(options.chain()));
+    }
+
+    /** A supervisor on one exact variant of a chain (tests run each one the host supports). */
+    static ProcessSupervisor start(SupervisorOptions options, Launcher.Variant variant) {
+        return new ProcessSupervisor(options, Launcher.forced(variant));
     }
 
     private static Launcher resolveLauncher(LaunchChain forced) {
@@ -93,6 +158,15 @@ public final class ProcessSupervisor implements AutoCloseable {
     /** A sentence on how the chain works on this host. */
     public String launchDetail() {
         return launcher.detail();
+    }
+
+    /**
+     * The supervisor's own helper processes (the PID namespace's holder): empty unless the chain
+     * keeps a namespace. They carry {@code JCLAW_OWNER} and {@code JCLAW_HELPER}, and end with the supervisor.
+     */
+    public List<Long> helperPids() {
+        PidNamespace ns = launch.site().namespace();
+        return ns == null ? List.of() : List.of((long) ns.helperPid());
     }
 
     public boolean isSubreaper() {
@@ -131,24 +205,19 @@ public final class ProcessSupervisor implements AutoCloseable {
         requireRunning();
         String childId = options.instanceId() + ":" + sequence.incrementAndGet();
         Map<String, String> env = childEnv(spec, cohort.id(), childId);
-        checkProgram(spec, env);
-        List<String> argv = launcher.wrap(spec.command());
+        String program = resolveProgram(spec, env);
         if (spec.cwd() != null && !Files.isDirectory(spec.cwd())) {
             throw new ProcessStartException("child '" + spec.name() + "': working directory " + spec.cwd() + " does not exist", null);
         }
         ChildProcess child;
         try {
-            child = spawner.call(() -> {
-                ProcessBuilder builder = new ProcessBuilder(argv);
-                builder.environment().clear();
-                builder.environment().putAll(env);
-                if (spec.cwd() != null) builder.directory(spec.cwd().toFile());
-                Process process = builder.start();
-                ChildProcess started = new ChildProcess(this, cohort, spec, childId, process);
-                live.add(started);
-                ledger.add((int) process.pid(), spec.name(), cohort.id(), childId);
-                return started;
-            }, options.spawnTimeout());
+            LaunchThread current = launch;
+            try {
+                child = start(current, cohort, spec, childId, program, env);
+            } catch (PidNamespace.LostException lost) {
+                log.warn("{}; starting a new one for '{}'", lost.getMessage(), spec.name());
+                child = start(renew(current), cohort, spec, childId, program, env);
+            }
         } catch (IOException e) {
             throw new ProcessStartException("child '" + spec.name() + "': cannot start " + spec.command() + ": " + e.getMessage(), e);
         } catch (Exception e) {
@@ -160,32 +229,44 @@ public final class ProcessSupervisor implements AutoCloseable {
         return child;
     }
 
+    private ChildProcess start(LaunchThread on, Cohort cohort, ChildSpec spec, String childId, String program,
+                               Map<String, String> env) throws Exception {
+        return on.spawner().call(() -> {
+            Process process = on.site().start(program, spec.command(), env, spec.cwd());
+            ChildProcess started = new ChildProcess(this, cohort, spec, childId, process);
+            live.add(started);
+            ledger.add((int) process.pid(), spec.name(), cohort.id(), childId);
+            return started;
+        }, options.spawnTimeout());
+    }
+
     /** The configured env over the inherited allowlist, then the markers, which nothing overrides. */
     private Map<String, String> childEnv(ChildSpec spec, String cohortId, String childId) {
-        Map<String, String> env = new java.util.LinkedHashMap<>();
-        for (String name : INHERITED_ENV) {
-            String value = System.getenv(name);
-            if (value != null) env.put(name, value);
-        }
+        Map<String, String> env = inheritedEnv();
         env.putAll(spec.env());
+        env.remove(PidNamespace.HELPER_ENV);
         env.put(ChildProcess.OWNER_ENV, options.instanceId());
         env.put(ChildProcess.COHORT_ENV, cohortId);
         env.put(ChildProcess.CHILD_ENV, childId);
         return env;
     }
 
-    /** Finds the program on the child's PATH now, so a typo is a clear error, not an exit status later. */
-    private static void checkProgram(ChildSpec spec, Map<String, String> env) throws ProcessStartException {
+    /**
+     * Finds the program on the child's PATH now (relative paths against its working directory), so a
+     * typo is a clear error, not an exit status later; the result is the absolute path exec'd.
+     */
+    private static String resolveProgram(ChildSpec spec, Map<String, String> env) throws ProcessStartException {
         String program = spec.command().getFirst();
         if (program.contains("/")) {
-            Path path = spec.cwd() != null ? spec.cwd().resolve(program) : Path.of(program);
-            if (Files.isExecutable(path)) return;
+            Path path = (spec.cwd() != null ? spec.cwd().resolve(program) : Path.of(program)).toAbsolutePath();
+            if (Files.isExecutable(path) && !Files.isDirectory(path)) return path.toString();
             throw new ProcessStartException("child '" + spec.name() + "': " + program + " is not an executable file", null);
         }
         String path = env.getOrDefault("PATH", "");
         for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program)) && !Files.isDirectory(Path.of(dir, program))) {
-                return;
+            Path candidate = dir.isEmpty() ? null : Path.of(dir, program);
+            if (candidate != null && Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
+                return candidate.toAbsolutePath().toString();
             }
         }
         throw new ProcessStartException("child '" + spec.name() + "': command '" + program + "' not found on PATH ("
@@ -240,6 +321,13 @@ public final class ProcessSupervisor implements AutoCloseable {
     int killMarked(String name, String value) {
         List<Integer> pids = ProcScan.withEnv(name, value);
         if (pids.isEmpty()) return 0;
+        killAndAwait(pids);
+        if (!ChildProcess.OWNER_ENV.equals(name)) metrics.escapersKilled(pids.size());
+        return pids.size();
+    }
+
+    /** SIGKILLs {@code pids}, waits (≤ 1 s in all) for them to die, and reaps those the JVM adopted. */
+    private static void killAndAwait(List<Integer> pids) {
         for (int pid : pids) {
             if (pid != ProcessHandle.current().pid()) Native.killProcess(pid, Native.SIGKILL);
         }
@@ -255,8 +343,40 @@ public final class ProcessSupervisor implements AutoCloseable {
             }
             Reaper.reapIfZombieChild(pid);
         }
-        if (!ChildProcess.OWNER_ENV.equals(name)) metrics.escapersKilled(pids.size());
-        return pids.size();
+    }
+
+    /**
+     * SIGKILLs what is left of child tree {@code childId} outside its group (escapers that called
+     * setsid or double-forked), and waits (≤ 1 s) for each to die, so that its own children are
+     * re-parented and found by the next look. Called once the tree's group is gone.
+     * <ul>
+     * <li>Shared PID namespace: an escaper can only be among the processes the namespace's init
+     * adopted, so only those are read; a stop that left nothing behind reads one small file, not
+     * every process's environment.</li>
+     * <li>A PID namespace per child: its init was in the group, and the kernel killed the rest of its
+     * namespace before the init could be reaped; nothing can be left.</li>
+     * <li>Otherwise every process on the host is read.</li>
+     * </ul>
+     *
+     * @return how many were killed
+     */
+    int killEscapers(String childId) {
+        if (launcher.variant() == Launcher.Variant.NAMESPACE_PER_CHILD) return 0;
+        PidNamespace ns = launch.site().namespace();
+        if (ns == null) return killMarked(ChildProcess.CHILD_ENV, childId);
+        int killed = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (System.nanoTime() < deadline) {
+            List<Integer> found = new ArrayList<>();
+            for (int pid : ns.orphans()) {
+                if (childId.equals(ProcScan.markers(pid).get(ChildProcess.CHILD_ENV))) found.add(pid);
+            }
+            if (found.isEmpty()) break;
+            killAndAwait(found);
+            killed += found.size();
+        }
+        if (killed > 0) metrics.escapersKilled(killed);
+        return killed;
     }
 
     private void requireRunning() {
@@ -282,8 +402,10 @@ public final class ProcessSupervisor implements AutoCloseable {
             }
         }
         stopAll(List.copyOf(live), ChildExit.Reason.SUPERVISOR_CLOSED);
+        synchronized (this) {
+            launch.close();
+        }
         killMarked(ChildProcess.OWNER_ENV, options.instanceId());
-        spawner.close();
         ledger.delete();
         state.set(State.CLOSED);
     }

@@ -24,6 +24,7 @@ final class Spawner implements AutoCloseable {
     }
 
     private void loop() {
+        Native.clearAmbientCapabilities(); // nothing this thread starts inherits the gateway's namespace capabilities
         while (true) {
             FutureTask<?> task;
             try {

@@ -81,6 +81,16 @@ class SeedScenarioTest extends EngineTestSupport {
                 .map(Procs.Proc::pid).collect(Collectors.toSet());
     }
 
+    /**
+     * The reporter's count, {@code pgrep -f <server script>}: every live process whose command line
+     * names the server script, among those carrying this test's marker (so another test's servers
+     * do not count). A launch chain's wrappers would be counted here: they repeat the command line.
+     */
+    private List<Procs.Proc> processesNamingTheServer() {
+        String script = Fixtures.fakeMcpServer().get(1);
+        return Procs.withEnv("SEED_MARKER", marker).stream().filter(p -> p.command().contains(script)).toList();
+    }
+
     /** Waits until no run has been active for a whole second (background ping-pong and announce included). */
     private void settle() throws InterruptedException {
         long quietSince = System.nanoTime();
@@ -111,10 +121,13 @@ class SeedScenarioTest extends EngineTestSupport {
             assertThat(result.status()).as("send %d: %s", n, result.error()).isEqualTo(RunResult.Status.OK);
             assertThat(result.text()).as("send %d", n).contains("pong from " + AGENTS.get(1 + n % 8) + ": ping " + n);
             assertThat(serverPids()).as("MCP server processes after send %d", n).isEqualTo(pids);
+            assertThat(processesNamingTheServer()).as("pgrep -f <server script> after send %d", n).hasSize(9);
         }
         settle();
 
         assertThat(serverPids()).isEqualTo(pids);
+        assertThat(processesNamingTheServer()).as("pgrep -f <server script>: one process per server").hasSize(9);
+        assertThat(Procs.helpersOf(engine.supervisor().instanceId())).as("the supervisor's helpers").hasSizeLessThanOrEqualTo(1);
         assertThat(leases()).isZero();
         assertThat(engine.mcp().liveProcesses()).isEqualTo(9);
         assertThat(Procs.zombieChildren()).isEmpty();

@@ -92,7 +92,7 @@ class LifecycleTest {
         try (gateway) {
             String owner = gateway.owner(TOKEN);
             openRuntimes(gateway, 20);
-            assertThat(Procs.ownedBy(owner)).as("one fake MCP server per session").hasSizeGreaterThanOrEqualTo(20);
+            assertThat(Procs.treesOf(owner)).as("one fake MCP server per session").hasSizeGreaterThanOrEqualTo(20);
 
             long began = System.nanoTime();
             gateway.process.destroy(); // SIGTERM
@@ -113,7 +113,7 @@ class LifecycleTest {
         try (killed) {
             owner = killed.owner(TOKEN);
             openRuntimes(killed, 5);
-            assertThat(Procs.ownedBy(owner)).hasSizeGreaterThanOrEqualTo(5);
+            assertThat(Procs.treesOf(owner)).hasSizeGreaterThanOrEqualTo(5);
             killed.process.destroyForcibly(); // SIGKILL: no hook, no close
             assertThat(killed.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
         }

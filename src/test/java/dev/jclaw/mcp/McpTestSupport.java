@@ -44,7 +44,7 @@ abstract class McpTestSupport {
     void noMcpProcessOutlivesTheManager() {
         if (manager == null) return;
         manager.close();
-        List<Procs.Proc> left = Procs.ownedBy(supervisor.instanceId());
+        List<Procs.Proc> left = Procs.treesOf(supervisor.instanceId());
         supervisor.close();
         assertThat(left).as("processes alive after the MCP manager closed").isEmpty();
         assertThat(Procs.awaitNoneOwnedBy(supervisor.instanceId(), Duration.ofSeconds(2))).isEmpty();

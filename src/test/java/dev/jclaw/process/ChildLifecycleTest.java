@@ -17,9 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChildLifecycleTest extends SupervisorTestSupport {
 
     @ParameterizedTest
-    @EnumSource(LaunchChain.class)
-    void stopsGracefullyWhenTheChildExitsOnStdinClose(LaunchChain chain) throws Exception {
-        ProcessSupervisor supervisor = supervisor(chain);
+    @EnumSource(Launcher.Variant.class)
+    void stopsGracefullyWhenTheChildExitsOnStdinClose(Launcher.Variant variant) throws Exception {
+        ProcessSupervisor supervisor = supervisor(variant);
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         try (Cohort cohort = supervisor.openCohort("graceful")) {
             ChildProcess child = cohort.spawn(ChildSpec.of("echo", Fixtures.chaosChild("--ready")).withOnLine(lines::add));
@@ -33,14 +33,14 @@ class ChildLifecycleTest extends SupervisorTestSupport {
             assertThat(exit.escalation()).isEqualTo(ChildExit.Escalation.NONE);
             assertThat(exit.exitCode()).isZero();
             assertThat(child.isAlive()).isFalse();
-            assertThat(Procs.ownedBy(supervisor.instanceId())).isEmpty();
+            assertThat(Procs.treesOf(supervisor.instanceId())).isEmpty();
         }
     }
 
     @ParameterizedTest
-    @EnumSource(LaunchChain.class)
-    void aChildWithNoTermHandlerStopsOnTheGracefulTerm(LaunchChain chain) throws Exception {
-        ProcessSupervisor supervisor = supervisor(chain);
+    @EnumSource(Launcher.Variant.class)
+    void aChildWithNoTermHandlerStopsOnTheGracefulTerm(Launcher.Variant variant) throws Exception {
+        ProcessSupervisor supervisor = supervisor(variant);
         try (Cohort cohort = supervisor.openCohort("term")) {
             ChildProcess child = cohort.spawn(ChildSpec.of("no-eof", Fixtures.chaosChild("--ready", "--ignore-eof"))
                     .withStop(QUICK));
@@ -48,14 +48,14 @@ class ChildLifecycleTest extends SupervisorTestSupport {
             ChildExit exit = child.stop();
 
             assertThat(exit.escalation()).as(exit.describe()).isEqualTo(ChildExit.Escalation.TERM);
-            assertThat(Procs.ownedBy(supervisor.instanceId())).isEmpty();
+            assertThat(Procs.treesOf(supervisor.instanceId())).isEmpty();
         }
     }
 
     @ParameterizedTest
-    @EnumSource(LaunchChain.class)
-    void aChildIgnoringTermAndEofIsKilledAtTheDeadlineAndCloseIsBounded(LaunchChain chain) throws Exception {
-        ProcessSupervisor supervisor = supervisor(chain);
+    @EnumSource(Launcher.Variant.class)
+    void aChildIgnoringTermAndEofIsKilledAtTheDeadlineAndCloseIsBounded(Launcher.Variant variant) throws Exception {
+        ProcessSupervisor supervisor = supervisor(variant);
         try (Cohort cohort = supervisor.openCohort("stubborn")) {
             ChildProcess child = cohort.spawn(ChildSpec.of("stubborn",
                     Fixtures.chaosChild("--ignore-term", "--ignore-eof", "--grandchild")).withStop(QUICK));
@@ -67,14 +67,14 @@ class ChildLifecycleTest extends SupervisorTestSupport {
 
             assertThat(exit.escalation()).isEqualTo(ChildExit.Escalation.KILL);
             assertThat(took).isLessThanOrEqualTo(QUICK.bound());
-            assertThat(Procs.ownedBy(supervisor.instanceId())).isEmpty();
+            assertThat(Procs.treesOf(supervisor.instanceId())).isEmpty();
         }
     }
 
     @ParameterizedTest
-    @EnumSource(LaunchChain.class)
-    void grandchildrenOfAShellDieWithTheTree(LaunchChain chain) throws Exception {
-        ProcessSupervisor supervisor = supervisor(chain);
+    @EnumSource(Launcher.Variant.class)
+    void grandchildrenOfAShellDieWithTheTree(Launcher.Variant variant) throws Exception {
+        ProcessSupervisor supervisor = supervisor(variant);
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         try (Cohort cohort = supervisor.openCohort("tree")) {
             ChildProcess child = cohort.spawn(ChildSpec.of("tree",
@@ -86,14 +86,14 @@ class ChildLifecycleTest extends SupervisorTestSupport {
             child.stop();
 
             assertThat(sleepers).noneMatch(p -> Procs.isAlive(p.pid()));
-            assertThat(Procs.ownedBy(supervisor.instanceId())).isEmpty();
+            assertThat(Procs.treesOf(supervisor.instanceId())).isEmpty();
         }
     }
 
     @ParameterizedTest
-    @EnumSource(LaunchChain.class)
-    void aDoubleForkedEscaperInAnotherSessionIsKilledByItsMarker(LaunchChain chain) throws Exception {
-        ProcessSupervisor supervisor = supervisor(chain);
+    @EnumSource(Launcher.Variant.class)
+    void aDoubleForkedEscaperInAnotherSessionIsKilledByItsMarker(Launcher.Variant variant) throws Exception {
+        ProcessSupervisor supervisor = supervisor(variant);
         try (Cohort cohort = supervisor.openCohort("escaper")) {
             ChildProcess child = cohort.spawn(ChildSpec.of("escaper", Fixtures.chaosChild("--ready", "--double-fork"))
                     .withStop(QUICK));
@@ -102,14 +102,14 @@ class ChildLifecycleTest extends SupervisorTestSupport {
             child.stop();
 
             assertThat(Procs.isAlive(escaper.pid())).isFalse();
-            assertThat(Procs.ownedBy(supervisor.instanceId())).isEmpty();
+            assertThat(Procs.treesOf(supervisor.instanceId())).isEmpty();
         }
     }
 
     @ParameterizedTest
-    @EnumSource(LaunchChain.class)
-    void aRealNpxLaunchedNodeServerDiesWithItsTree(LaunchChain chain) throws Exception {
-        ProcessSupervisor supervisor = supervisor(chain);
+    @EnumSource(Launcher.Variant.class)
+    void aRealNpxLaunchedNodeServerDiesWithItsTree(Launcher.Variant variant) throws Exception {
+        ProcessSupervisor supervisor = supervisor(variant);
         try (Cohort cohort = supervisor.openCohort("npx")) {
             ChildProcess child = cohort.spawn(ChildSpec.of("everything", List.of("npx", "--no-install", "mcp-server-everything"))
                     .withCwd(Fixtures.npmFixtures()).withEnv(java.util.Map.of("npm_config_update_notifier", "false")));
@@ -121,14 +121,14 @@ class ChildLifecycleTest extends SupervisorTestSupport {
             ChildExit exit = child.stop();
 
             assertThat(nodes).noneMatch(p -> Procs.isAlive(p.pid()));
-            assertThat(Procs.ownedBy(supervisor.instanceId())).as(exit.describe()).isEmpty();
+            assertThat(Procs.treesOf(supervisor.instanceId())).as(exit.describe()).isEmpty();
         }
     }
 
     @ParameterizedTest
-    @EnumSource(LaunchChain.class)
-    void aCrashIsReportedWithItsStderrTail(LaunchChain chain) throws Exception {
-        ProcessSupervisor supervisor = supervisor(chain);
+    @EnumSource(Launcher.Variant.class)
+    void aCrashIsReportedWithItsStderrTail(Launcher.Variant variant) throws Exception {
+        ProcessSupervisor supervisor = supervisor(variant);
         try (Cohort cohort = supervisor.openCohort("crash")) {
             ChildProcess child = cohort.spawn(ChildSpec.of("crasher", Fixtures.chaosChild("--crash-after", "200")));
 

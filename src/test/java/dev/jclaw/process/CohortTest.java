@@ -26,7 +26,7 @@ class CohortTest extends SupervisorTestSupport {
 
         assertThat(took).as("five KILL-bound stops in parallel, not in series").isLessThan(QUICK.bound());
         assertThat(cohort.children()).isEmpty();
-        assertThat(Procs.ownedBy(supervisor.instanceId())).isEmpty();
+        assertThat(Procs.treesOf(supervisor.instanceId())).isEmpty();
     }
 
     @Test
@@ -44,7 +44,7 @@ class CohortTest extends SupervisorTestSupport {
         assertThat(a.isClosed()).isTrue();
         assertThat(b.isClosed()).isTrue();
         assertThat(supervisor.liveChildren()).isZero();
-        assertThat(Procs.ownedBy(supervisor.instanceId())).isEmpty();
+        assertThat(Procs.treesOf(supervisor.instanceId())).isEmpty();
         assertThat(stateDir.resolve("run")).isEmptyDirectory();
     }
 }

@@ -21,12 +21,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GatewayKillTest extends SupervisorTestSupport {
 
     @ParameterizedTest
-    @EnumSource(LaunchChain.class)
-    void nothingOfAKilledGatewaySurvivesItsNextStart(LaunchChain chain) throws Exception {
-        supervisor(chain).close(); // skips the test where the chain does not work
+    @EnumSource(Launcher.Variant.class)
+    void nothingOfAKilledGatewaySurvivesItsNextStart(Launcher.Variant variant) throws Exception {
+        requireAvailable(variant);
+        LaunchChain chain = Launcher.chainOf(variant);
         Path runDir = stateDir.resolve("run");
         String instance = SupervisorOptions.newInstanceId();
-        Process host = startHost(runDir, chain, instance);
+        Process host = startHost(runDir, variant, instance);
         try {
             List<Procs.Proc> tree = ChildLifecycleTest.awaitUntil(instance,
                     procs -> procs.stream().filter(p -> p.command().equals("sleep 600")).count() >= 3);
@@ -66,12 +67,13 @@ class GatewayKillTest extends SupervisorTestSupport {
     }
 
     @ParameterizedTest
-    @EnumSource(LaunchChain.class)
-    void theSweepLeavesALiveGatewaysChildrenAlone(LaunchChain chain) throws Exception {
-        supervisor(chain).close();
+    @EnumSource(Launcher.Variant.class)
+    void theSweepLeavesALiveGatewaysChildrenAlone(Launcher.Variant variant) throws Exception {
+        requireAvailable(variant);
+        LaunchChain chain = Launcher.chainOf(variant);
         Path runDir = stateDir.resolve("run");
         String instance = SupervisorOptions.newInstanceId();
-        Process host = startHost(runDir, chain, instance);
+        Process host = startHost(runDir, variant, instance);
         try {
             ChildLifecycleTest.awaitUntil(instance, procs -> procs.stream().filter(p -> p.command().equals("sleep 600")).count() >= 3);
             int before = Procs.ownedBy(instance).size();
@@ -88,13 +90,22 @@ class GatewayKillTest extends SupervisorTestSupport {
         }
     }
 
-    private static Process startHost(Path runDir, LaunchChain chain, String instance) throws Exception {
-        return startHost(List.of(), System.getProperty("java.class.path"), runDir, chain.id(), instance, chain.id());
+    private static Process startHost(Path runDir, Launcher.Variant variant, String instance) throws Exception {
+        return startHost(List.of(), System.getProperty("java.class.path"), runDir, variant.name(), instance,
+                Launcher.chainOf(variant).id());
     }
 
     /** Starts {@link SupervisorHost} (behind {@code prefix}, e.g. setpriv) and waits for its ready line. */
     static Process startHost(List<String> prefix, String classpath, Path runDir, String chain, String instance,
                              String expectedChain) throws Exception {
+        return startHostReporting(prefix, classpath, runDir, chain, instance, expectedChain).process();
+    }
+
+    /** A started host and its ready line ("ready <chain>: <how it works here>"). */
+    record Host(Process process, String readyLine) {}
+
+    static Host startHostReporting(List<String> prefix, String classpath, Path runDir, String chain, String instance,
+                                   String expectedChain) throws Exception {
         List<String> command = new java.util.ArrayList<>(prefix);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-Xmx64m", "-XX:+UseSerialGC", "-cp", classpath,
@@ -103,6 +114,6 @@ class GatewayKillTest extends SupervisorTestSupport {
         BufferedReader out = new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();
         assertThat(line).as("the host's first line").startsWith("ready " + expectedChain + ":");
-        return host;
+        return new Host(host, line);
     }
 }

@@ -51,7 +51,7 @@ class OutputLimitsTest extends SupervisorTestSupport {
             assertThat(exit.reason()).isEqualTo(ChildExit.Reason.LINE_TOO_LONG);
             assertThat(exit.detail()).contains("long-line").contains("16777216 bytes without a newline");
             assertThat(exit.escalation()).isEqualTo(ChildExit.Escalation.KILL);
-            assertThat(Procs.ownedBy(supervisor.instanceId())).isEmpty();
+            assertThat(Procs.treesOf(supervisor.instanceId())).isEmpty();
         }
     }
 

@@ -25,7 +25,7 @@ class SpawnCycleTest extends SupervisorTestSupport {
             assertThat(Procs.openFds()).as("open fds after 1000 cycles (before: %d)", fds).isLessThanOrEqualTo(fds + 4);
             assertThat(Procs.threads()).as("threads after 1000 cycles (before: %d)", threads).isLessThanOrEqualTo(threads + 4);
             assertThat(supervisor.liveChildren()).isZero();
-            assertThat(Procs.ownedBy(supervisor.instanceId())).isEmpty();
+            assertThat(Procs.treesOf(supervisor.instanceId())).isEmpty();
         }
     }
 

@@ -18,40 +18,86 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Gateways run as ordinary users, where the namespace chain needs a user namespace
- * ({@code unshare --user --map-current-user}). The suite usually runs as root, which skips that
- * branch, so this test runs a supervisor host JVM as {@code nobody}, SIGKILLs it and checks its
- * tree is gone within 1 s.
+ * Gateways run as ordinary users. The suite usually runs as root, which skips those branches, so
+ * these tests run a supervisor host JVM as {@code nobody}, SIGKILL it and check its tree is gone
+ * within 1 s:
+ * <ul>
+ * <li>started the way {@code ./jclaw} starts an ordinary user's gateway, in a user namespace of its
+ * own with its capabilities kept: the shared PID namespace, one helper, one process per server;</li>
+ * <li>started as a plain JVM with no capabilities: a PID namespace per child, inside a user namespace.</li>
+ * </ul>
  */
 class UnprivilegedLaunchTest {
     private static final String NOBODY = "65534";
+    private static final List<String> AS_NOBODY = List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--");
 
     @Test
-    void asAnOrdinaryUserTheNamespaceChainStillKillsTheWholeTreeWithTheGateway(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(ProcScan.markers((int) ProcessHandle.current().pid()) != null && isRoot(),
-                "needs root to switch to nobody; as an ordinary user the other tests already take this branch");
+    void asAnOrdinaryUserInTheLaunchersUserNamespaceOneHelperAndOneProcessPerServerDieWithTheGateway(@TempDir Path dir) throws Exception {
+        List<String> prefix = new ArrayList<>(AS_NOBODY);
+        prefix.addAll(List.of("unshare", "--user", "--map-current-user", "--keep-caps", "--"));
+        String instance = SupervisorOptions.newInstanceId();
+        GatewayKillTest.Host host = start(dir, prefix, instance);
+        try {
+            assertThat(host.readyLine()).contains("one PID namespace per gateway");
+            List<Procs.Proc> tree = awaitTree(instance);
+            assertThat(Procs.helpersOf(instance)).as("one helper per gateway").hasSize(1);
+            assertThat(tree.stream().filter(p -> p.command().equals("/bin/sh -c sleep 600 & wait"))).as("the shell server, once").hasSize(1);
+            assertThat(tree).noneMatch(p -> p.command().contains("unshare") || p.command().contains("jclaw-init"));
+            // Capabilities stay with the gateway: what it starts holds none.
+            for (Procs.Proc p : Procs.treesOf(instance)) assertThat(capEff(p.pid())).as("CapEff of %s", p).isZero();
+
+            killAndExpectNothingLeft(host.process(), instance);
+        } finally {
+            cleanUp(host.process(), instance);
+        }
+    }
+
+    @Test
+    void asAPlainOrdinaryUserEachChildGetsAPidNamespaceAndTheWholeTreeDiesWithTheGateway(@TempDir Path dir) throws Exception {
+        String instance = SupervisorOptions.newInstanceId();
+        GatewayKillTest.Host host = start(dir, AS_NOBODY, instance);
+        try {
+            assertThat(host.readyLine()).contains("a PID namespace per child");
+            List<Procs.Proc> tree = awaitTree(instance);
+            assertThat(tree).anyMatch(p -> p.command().contains("unshare --user --map-current-user"));
+            assertThat(Procs.helpersOf(instance)).isEmpty();
+
+            killAndExpectNothingLeft(host.process(), instance);
+        } finally {
+            cleanUp(host.process(), instance);
+        }
+    }
+
+    private static GatewayKillTest.Host start(Path dir, List<String> prefix, String instance) throws Exception {
+        Assumptions.assumeTrue(isRoot(), "needs root to switch to nobody; as an ordinary user the other tests already take these branches");
         String classpath = copyReadable(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), dir);
         Path runDir = Files.createDirectories(dir.resolve("run"));
         Files.setPosixFilePermissions(runDir, PosixFilePermissions.fromString("rwxrwxrwx"));
-        String instance = SupervisorOptions.newInstanceId();
+        return GatewayKillTest.startHostReporting(prefix, classpath, runDir, "probe", instance, "namespace");
+    }
 
-        Process host = GatewayKillTest.startHost(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--"),
-                classpath, runDir, "probe", instance, "namespace");
-        try {
-            List<Procs.Proc> tree = ChildLifecycleTest.awaitUntil(instance,
-                    procs -> procs.stream().filter(p -> p.command().equals("sleep 600")).count() >= 3);
-            assertThat(tree).anyMatch(p -> p.command().contains("unshare --user --map-current-user"));
+    private static List<Procs.Proc> awaitTree(String instance) {
+        return ChildLifecycleTest.awaitUntil(instance, procs -> procs.stream().filter(p -> p.command().equals("sleep 600")).count() >= 3);
+    }
 
-            host.destroyForcibly();
-            assertThat(host.waitFor(5, TimeUnit.SECONDS)).isTrue();
+    private static void killAndExpectNothingLeft(Process host, String instance) throws Exception {
+        host.destroyForcibly();
+        assertThat(host.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(Procs.awaitNoneOwnedBy(instance, Duration.ofSeconds(1))).as("left 1 s after the gateway's SIGKILL").isEmpty();
+    }
 
-            assertThat(Procs.awaitNoneOwnedBy(instance, Duration.ofSeconds(1))).isEmpty();
-        } finally {
-            host.destroyForcibly();
-            host.waitFor(5, TimeUnit.SECONDS);
-            for (Procs.Proc p : Procs.ownedBy(instance)) ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly);
-            assertThat(Procs.awaitNoZombies(Duration.ofSeconds(5))).isEmpty();
+    private static void cleanUp(Process host, String instance) throws Exception {
+        host.destroyForcibly();
+        host.waitFor(5, TimeUnit.SECONDS);
+        for (Procs.Proc p : Procs.ownedBy(instance)) ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        assertThat(Procs.awaitNoZombies(Duration.ofSeconds(5))).isEmpty();
+    }
+
+    private static long capEff(int pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Integer.toString(pid), "status"))) {
+            if (line.startsWith("CapEff:")) return Long.parseUnsignedLong(line.substring(7).strip(), 16);
         }
+        throw new AssertionError("no CapEff for " + pid);
     }
 
     private static boolean isRoot() throws IOException {

@@ -28,13 +28,18 @@ public final class Procs {
 
     /** Live processes whose initial environment holds exactly {@code name=value}. */
     public static List<Proc> withEnv(String name, String value) {
+        return withEnv(name, value, env -> true);
+    }
+
+    private static List<Proc> withEnv(String name, String value, java.util.function.Predicate<List<String>> also) {
         String needle = name + "=" + value;
         List<Proc> result = new ArrayList<>();
         for (int pid : pids()) {
             if (pid == ProcessHandle.current().pid()) continue;
             try {
                 String env = Files.readString(Path.of("/proc", Integer.toString(pid), "environ"), StandardCharsets.ISO_8859_1);
-                if (Stream.of(env.split("\0")).anyMatch(needle::equals)) {
+                List<String> entries = List.of(env.split("\0"));
+                if (entries.contains(needle) && also.test(entries)) {
                     Proc p = proc(pid);
                     if (p != null && p.state() != 'Z') result.add(p);
                 }
@@ -45,9 +50,22 @@ public final class Procs {
         return result;
     }
 
-    /** Processes started by the supervisor {@code ownerId} that are still alive. */
+    /** Every live process started by the supervisor {@code ownerId}, its own helper included. */
     public static List<Proc> ownedBy(String ownerId) {
         return withEnv("JCLAW_OWNER", ownerId);
+    }
+
+    /**
+     * The child trees of supervisor {@code ownerId}: what its cohorts started. Its PID-namespace
+     * helper (marked {@code JCLAW_HELPER}), which lives as long as the supervisor, is not counted.
+     */
+    public static List<Proc> treesOf(String ownerId) {
+        return withEnv("JCLAW_OWNER", ownerId, env -> env.stream().noneMatch(e -> e.startsWith("JCLAW_HELPER=")));
+    }
+
+    /** The supervisor's own helper processes (marked {@code JCLAW_HELPER}). */
+    public static List<Proc> helpersOf(String ownerId) {
+        return withEnv("JCLAW_OWNER", ownerId, env -> env.stream().anyMatch(e -> e.startsWith("JCLAW_HELPER=")));
     }
 
     /** Zombie children of this JVM. */
