@@ -45,7 +45,10 @@ final class DoctorCommand implements Callable<Integer> {
             System.out.printf("    %-17s %s%n", chain.getKey().id(), chain.getValue() ? "works" : "not available");
         }
         System.out.printf("  namespaces    %s%n", d.chains().get(LaunchChain.NAMESPACE)
-                ? "PID namespaces work: the kernel ends every MCP tree if the gateway dies"
+                ? "one PID namespace per gateway: one helper process, one process per server; the kernel ends every tree if the gateway dies"
+                : d.chains().get(LaunchChain.NAMESPACE_PER_CHILD)
+                ? "a PID namespace per server (two more processes beside each): the kernel ends every tree if the gateway dies;"
+                        + " run the gateway through ./jclaw (or as root) for one namespace per gateway"
                 : "unavailable: a killed gateway's trees are ended by the watchdog or the next start's sweep");
         System.out.printf("  subreaper     %s%n", d.subreaper() ? "yes" : "no (orphaned grandchildren go to init)");
         if (d.leftovers().isEmpty()) {

@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * RUNNING → STOPPING → STOPPED by compare-and-set, so the stop sequence runs exactly once and every
  * other caller waits for its result, bounded by {@link StopPolicy#bound()}.
  * <p>
- * The sequence is bounded whatever the child does: close stdin (asynchronously: a writer blocked on
- * a full pipe holds the stream's lock) → wait → SIGTERM the process group → wait → SIGKILL the group
+ * The sequence is bounded whatever the child does: close stdin (from another thread when a writer
+ * blocked on a full pipe holds the stream's lock) → wait → SIGTERM the process group → wait → SIGKILL the group
  * → SIGKILL any process still carrying this child's {@code JCLAW_CHILD} marker (escapers that left
  * the group) → reap what the JVM adopted as subreaper → drop the ledger entry.
  * <p>
@@ -56,6 +56,8 @@ public final class ChildProcess implements AutoCloseable {
     private final int pgid;
     private final long startedNanos = System.nanoTime();
     private final OutputStream stdin;
+    /** Held by a writer of stdin; a stop that finds it free closes stdin at once, else from another thread. */
+    private final java.util.concurrent.locks.ReentrantLock stdinLock = new java.util.concurrent.locks.ReentrantLock();
     private final StderrTail stderr;
     private final Thread stdoutReader;
     private final Thread stderrReader;
@@ -147,10 +149,13 @@ public final class ChildProcess implements AutoCloseable {
         if (line.indexOf('\n') >= 0) throw new IllegalArgumentException("a line sent to child '" + spec.name() + "' holds a newline");
         if (state.get() != State.RUNNING) throw new IOException("child '" + spec.name() + "' is " + state.get().name().toLowerCase());
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        synchronized (stdin) {
+        stdinLock.lock();
+        try {
             stdin.write(bytes);
             stdin.write('\n');
             stdin.flush();
+        } finally {
+            stdinLock.unlock();
         }
     }
 
@@ -207,7 +212,15 @@ public final class ChildProcess implements AutoCloseable {
         if (reason == ChildExit.Reason.LINE_TOO_LONG) {
             gone = false; // a child flooding stdout gets no grace
         } else {
-            Thread.ofVirtual().name("jclaw-stdin-close-" + spec.name()).start(this::closeStdin);
+            if (stdinLock.tryLock()) { // no writer: close here, the common case
+                try {
+                    closeStdin();
+                } finally {
+                    stdinLock.unlock();
+                }
+            } else { // a writer blocked on a full pipe holds it: close beside it
+                Thread.ofVirtual().name("jclaw-stdin-close-" + spec.name()).start(this::closeStdin);
+            }
             gone = awaitTreeGone(policy.stdinGrace());
             if (!gone) {
                 escalation = ChildExit.Escalation.TERM;

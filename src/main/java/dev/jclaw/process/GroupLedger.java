@@ -20,7 +20,9 @@ import java.util.Map;
  * The state file of live process groups, {@code <run dir>/supervisor-<instance>.json}: enough for a
  * restarted gateway to kill what a crashed one left, and only that. Each group is recorded with its
  * start time from /proc and the boot id, so a recycled pid is never taken for ours. Written
- * atomically (temp file, then rename) on every change.
+ * atomically (temp file, then rename), off the spawn and stop paths: changes are coalesced into one
+ * write on a virtual thread. A crash between a change and its write loses nothing the sweep needs:
+ * it also kills every process carrying the dead instance's {@code JCLAW_OWNER}.
  */
 final class GroupLedger {
     private static final Logger log = LoggerFactory.getLogger(GroupLedger.class);
@@ -36,6 +38,9 @@ final class GroupLedger {
     private final Path file;
     private final Snapshot identity;
     private final Map<Integer, Group> groups = new LinkedHashMap<>();
+    private final Object writeLock = new Object();
+    private boolean writePending; // guarded by this
+    private boolean deleted; // guarded by writeLock
 
     private GroupLedger(Path file, Snapshot identity) {
         this.file = file;
@@ -48,34 +53,55 @@ final class GroupLedger {
         long start = ProcScan.stat(pid).map(ProcScan.Stat::startTime).orElse(0L);
         Snapshot identity = new Snapshot(instanceId, pid, start, ProcScan.bootId(), List.of());
         GroupLedger ledger = new GroupLedger(runDir == null ? null : runDir.resolve(PREFIX + instanceId + ".json"), identity);
-        ledger.write();
+        ledger.write(identity); // at once: a live instance must be known before it starts anything
         return ledger;
     }
 
+    /** Records a new group; never call on the spawner thread (the write starts a virtual thread). */
     synchronized void add(int pgid, String name, String cohort, String child) {
         long start = ProcScan.stat(pgid).map(ProcScan.Stat::startTime).orElse(0L);
         groups.put(pgid, new Group(pgid, start, name, cohort, child));
-        write();
+        scheduleWrite();
     }
 
     synchronized void remove(int pgid) {
-        if (groups.remove(pgid) != null) write();
+        if (groups.remove(pgid) != null) scheduleWrite();
     }
 
-    /** Deletes the file: called when every group is gone. */
-    synchronized void delete() {
+    /** Deletes the file, and no write comes after: called when every group is gone. */
+    void delete() {
         if (file == null) return;
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            log.warn("cannot delete {}: {}", file, e.toString());
+        synchronized (writeLock) {
+            deleted = true;
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                log.warn("cannot delete {}: {}", file, e.toString());
+            }
         }
     }
 
-    private void write() {
+    private void scheduleWrite() {
+        if (file == null || writePending) return;
+        writePending = true;
+        Thread.ofVirtual().name("jclaw-ledger").start(this::flush);
+    }
+
+    /** Writes the newest state; writes never overlap, and each takes its snapshot under the write lock. */
+    private void flush() {
+        synchronized (writeLock) {
+            Snapshot snapshot;
+            synchronized (this) {
+                writePending = false;
+                snapshot = new Snapshot(identity.instanceId(), identity.pid(), identity.pidStartTime(), identity.bootId(),
+                        new ArrayList<>(groups.values()));
+            }
+            if (!deleted) write(snapshot);
+        }
+    }
+
+    private void write(Snapshot snapshot) {
         if (file == null) return;
-        Snapshot snapshot = new Snapshot(identity.instanceId(), identity.pid(), identity.pidStartTime(), identity.bootId(),
-                new ArrayList<>(groups.values()));
         try {
             Files.createDirectories(file.getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

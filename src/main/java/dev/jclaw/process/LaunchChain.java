@@ -6,11 +6,19 @@ package dev.jclaw.process;
  */
 public enum LaunchChain {
     /**
-     * {@code setpriv --pdeathsig KILL -- setsid -- unshare [--user --map-current-user] --pid --fork
-     * --kill-child -- <init> CMD}: the tree lives in its own PID namespace, so when the gateway dies
-     * the kernel kills all of it, double-forked escapers included.
+     * One PID namespace per gateway, whose init is the gateway's one helper process; every child is
+     * started straight into it (no wrapper process), so when the gateway dies the kernel kills all of
+     * it, double-forked escapers included. Needs CAP_SYS_ADMIN in the gateway's user namespace (root,
+     * or the user namespace {@code ./jclaw} gives an ordinary user's gateway) and glibc 2.34+.
      */
     NAMESPACE("namespace"),
+    /**
+     * {@code setpriv --pdeathsig KILL -- unshare [--user --map-current-user] --pid --fork --kill-child
+     * -- <sh init> CMD}: a PID namespace per child, with the same guarantee at the cost of two more
+     * processes (unshare and the init) beside every server. Works for an ordinary user wherever user
+     * namespaces are enabled.
+     */
+    NAMESPACE_PER_CHILD("namespace-per-child"),
     /**
      * {@code setpriv --pdeathsig TERM -- setsid -- <watchdog> CMD}: the watchdog kills its process
      * group when the gateway dies; anything that left the group is swept at the next start.
@@ -35,6 +43,6 @@ public enum LaunchChain {
             if (chain.id.equalsIgnoreCase(value.strip()) || chain.name().equalsIgnoreCase(value.strip())) return chain;
         }
         throw new IllegalArgumentException("unknown launch chain \"" + value
-                + "\" (expected namespace, session-watchdog or session)");
+                + "\" (expected namespace, namespace-per-child, session-watchdog or session)");
     }
 }

@@ -21,26 +21,10 @@ import java.util.concurrent.TimeUnit;
  * and the per-supervisor {@link Site} it opens. Every chain starts the child in a session of its
  * own, so its pid is also its process group id and one {@code kill(-pgid)} reaches the tree.
  *
- * @param variant   which way the chain works here
- * @param userFlags for {@link Variant#NAMESPACE_PER_CHILD}: how {@code unshare} maps the user
+ * @param userFlags for {@link LaunchChain#NAMESPACE_PER_CHILD}: how {@code unshare} maps the user
  */
-record Launcher(LaunchChain chain, Variant variant, List<String> userFlags, String detail) {
+record Launcher(LaunchChain chain, List<String> userFlags, String detail) {
     private static final Logger log = LoggerFactory.getLogger(Launcher.class);
-
-    /** The concrete ways, best first. */
-    enum Variant {
-        /** One PID namespace per gateway, entered by the spawner thread around each spawn (CAP_SYS_ADMIN). */
-        NAMESPACE_SETNS,
-        /**
-         * A PID namespace per child, for a JVM without CAP_SYS_ADMIN in its user namespace: {@code unshare}
-         * and a small sh init stay beside each server (two more processes per server).
-         */
-        NAMESPACE_PER_CHILD,
-        /** A watchdog shell per child that kills its group when the gateway dies. */
-        SESSION_WATCHDOG,
-        /** A new session only. */
-        SESSION
-    }
 
     /**
      * PID 1 of a per-child namespace. PID 1 ignores signals it has no handler for and inherits
@@ -101,28 +85,12 @@ record Launcher(LaunchChain chain, Variant variant, List<String> userFlags, Stri
         throw unavailable(chain);
     }
 
-    /** The given variant (tests run each one), or an error saying why this host cannot run it. */
-    static Launcher forced(Variant variant) {
-        for (Launcher candidate : candidates()) {
-            if (candidate.variant == variant && candidate.works()) return candidate;
-        }
-        throw unavailable(chainOf(variant));
-    }
-
-    static LaunchChain chainOf(Variant variant) {
-        return switch (variant) {
-            case NAMESPACE_SETNS, NAMESPACE_PER_CHILD -> LaunchChain.NAMESPACE;
-            case SESSION_WATCHDOG -> LaunchChain.SESSION_WATCHDOG;
-            case SESSION -> LaunchChain.SESSION;
-        };
-    }
-
     private static IllegalStateException unavailable(LaunchChain chain) {
         return new IllegalStateException("launch chain " + chain.id() + " does not work on this host"
                 + " (needs " + switch (chain) {
-                    case NAMESPACE -> "setpriv and unshare (util-linux) with PID namespaces: CAP_SYS_ADMIN (root, or ./jclaw's"
-                            + " user namespace) for the shared one, which also needs glibc 2.34+ and env --ignore-signal"
-                            + " (coreutils 8.31+), or user namespaces for one per child";
+                    case NAMESPACE -> "CAP_SYS_ADMIN in the gateway's user namespace (root, or the one ./jclaw gives an ordinary"
+                            + " user), glibc 2.34+, setpriv (util-linux) and env --ignore-signal (coreutils 8.31+)";
+                    case NAMESPACE_PER_CHILD -> "setpriv and unshare (util-linux) with PID namespaces: root, or user namespaces";
                     case SESSION_WATCHDOG -> "setpriv and setsid";
                     case SESSION -> "setsid";
                 } + ")");
@@ -147,7 +115,7 @@ record Launcher(LaunchChain chain, Variant variant, List<String> userFlags, Stri
         String how = nativeSpawn ? "posix_spawn" : "ProcessBuilder";
         List<Launcher> list = new ArrayList<>();
         if (nativeSpawn) {
-            list.add(new Launcher(LaunchChain.NAMESPACE, Variant.NAMESPACE_SETNS, List.of(),
+            list.add(new Launcher(LaunchChain.NAMESPACE, List.of(),
                     "one PID namespace per gateway, entered for each spawn (setns): one helper process per gateway,"
                             + " nothing exec'd before a child"));
         }
@@ -155,13 +123,13 @@ record Launcher(LaunchChain chain, Variant variant, List<String> userFlags, Stri
                 ? List.of(List.of())
                 : List.of(List.of("--user", "--map-current-user"), List.of("--user", "--map-root-user"));
         for (List<String> userFlags : userns) {
-            list.add(new Launcher(LaunchChain.NAMESPACE, Variant.NAMESPACE_PER_CHILD, userFlags,
+            list.add(new Launcher(LaunchChain.NAMESPACE_PER_CHILD, userFlags,
                     "a PID namespace per child" + (userFlags.isEmpty() ? "" : " inside a user namespace (" + String.join(" ", userFlags) + ")")
                             + ", " + how + ": unshare and an sh init beside each server"));
         }
-        list.add(new Launcher(LaunchChain.SESSION_WATCHDOG, Variant.SESSION_WATCHDOG, List.of(),
+        list.add(new Launcher(LaunchChain.SESSION_WATCHDOG, List.of(),
                 "new session (" + how + "), parent-death TERM to a watchdog per child that kills its group"));
-        list.add(new Launcher(LaunchChain.SESSION, Variant.SESSION, List.of(), "new session only (" + how + ")"));
+        list.add(new Launcher(LaunchChain.SESSION, List.of(), "new session only (" + how + ")"));
         return list;
     }
 
@@ -172,7 +140,7 @@ record Launcher(LaunchChain chain, Variant variant, List<String> userFlags, Stri
      * @param helperEnv the environment of the namespace helper (the owner's markers)
      */
     Site open(Map<String, String> helperEnv) throws IOException {
-        PidNamespace namespace = variant == Variant.NAMESPACE_SETNS ? PidNamespace.open(helperEnv) : null;
+        PidNamespace namespace = chain == LaunchChain.NAMESPACE ? PidNamespace.open(helperEnv) : null;
         return new Site(this, namespace, PosixSpawn.available());
     }
 
@@ -207,13 +175,13 @@ record Launcher(LaunchChain chain, Variant variant, List<String> userFlags, Stri
         Process start(String program, List<String> argv, Map<String, String> env, Path cwd) throws IOException {
             if (namespace != null) return namespace.spawn(program, argv, env, cwd);
             List<String> wrapped = new ArrayList<>();
-            if (launcher.variant == Variant.NAMESPACE_PER_CHILD) {
+            if (launcher.chain == LaunchChain.NAMESPACE_PER_CHILD) {
                 wrapped.addAll(List.of(setpriv, "--pdeathsig", "KILL", "--"));
                 if (!nativeSpawn) wrapped.addAll(List.of(setsid, "--"));
                 wrapped.add(unshare);
                 wrapped.addAll(launcher.userFlags);
                 wrapped.addAll(List.of("--pid", "--fork", "--kill-child", "--", "/bin/sh", "-c", INIT, "jclaw-init"));
-            } else if (launcher.variant == Variant.SESSION_WATCHDOG) {
+            } else if (launcher.chain == LaunchChain.SESSION_WATCHDOG) {
                 wrapped.addAll(List.of(setpriv, "--pdeathsig", "TERM", "--"));
                 if (!nativeSpawn) wrapped.addAll(List.of(setsid, "--"));
                 wrapped.addAll(List.of("/bin/sh", "-c", WATCHDOG, "jclaw-watchdog", Long.toString(ProcessHandle.current().pid())));
@@ -277,7 +245,7 @@ record Launcher(LaunchChain chain, Variant variant, List<String> userFlags, Stri
             if (!p.waitFor(5, TimeUnit.SECONDS)) return false;
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             boolean ok = p.exitValue() == 0 && out.startsWith("jclaw-probe-ok");
-            if (ok && chain == LaunchChain.NAMESPACE) ok = out.split("\\s+").length >= 4; // "NSpid:" and two pids
+            if (ok && (chain == LaunchChain.NAMESPACE || chain == LaunchChain.NAMESPACE_PER_CHILD)) ok = out.split("\\s+").length >= 4; // "NSpid:" and two pids
             if (!ok) log.debug("launch chain {} ({}) failed its probe: exit {} output {}", chain.id(), detail, p.exitValue(), out);
             return ok;
         } catch (Exception e) {

@@ -96,7 +96,23 @@ final class PidNamespace implements AutoCloseable {
     /** Spawns a child into the namespace. Its exit watch must be started by the caller. */
     NativeProcess spawn(String program, List<String> argv, Map<String, String> env, Path cwd) throws IOException {
         if (helper <= 0 || Native.reap(helper)) throw new LostException(helper); // never let a child become PID 1
-        return PosixSpawn.spawn(program, argv, env, cwd, PosixSpawn.Stdio.PIPES);
+        try {
+            return PosixSpawn.spawn(program, argv, env, cwd, PosixSpawn.Stdio.PIPES);
+        } catch (PosixSpawn.SpawnException e) {
+            // A dying init refuses forks into its namespace with ENOMEM until its last member is reaped.
+            if (e.errno == PosixSpawn.ENOMEM && awaitHelperGone()) throw new LostException(helper);
+            throw e;
+        }
+    }
+
+    /** Whether the helper is gone or dying (≤ 1 s to tell); reaps it if so. */
+    private boolean awaitHelperGone() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (System.nanoTime() < deadline) {
+            if (Native.reap(helper)) return true;
+            pause();
+        }
+        return false;
     }
 
     /** Processes the namespace's init adopted: where a tree's escapers end up once its members are gone. */

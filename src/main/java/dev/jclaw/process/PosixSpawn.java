@@ -102,6 +102,18 @@ final class PosixSpawn {
         return HANDLES.isPresent();
     }
 
+    /** A spawn the kernel refused, with its errno. */
+    static final class SpawnException extends IOException {
+        final int errno;
+
+        SpawnException(String message, int errno) {
+            super(message);
+            this.errno = errno;
+        }
+    }
+
+    static final int ENOMEM = 12;
+
     /** Where the child's standard streams go. */
     enum Stdio { PIPES, NULL }
 
@@ -157,7 +169,7 @@ final class PosixSpawn {
                 MemorySegment pid = arena.allocate(JAVA_INT);
                 int rc = (int) h.spawn.invokeExact(pid, arena.allocateFrom(program), actions, attr,
                         cStrings(arena, argv), cStrings(arena, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
-                if (rc != 0) throw new IOException("cannot run " + program + ": " + strerror(h, rc) + " (errno " + rc + ")");
+                if (rc != 0) throw new SpawnException("cannot run " + program + ": " + strerror(h, rc) + " (errno " + rc + ")", rc);
                 NativeProcess process = new NativeProcess(pid.get(JAVA_INT, 0), stdin, stdout, stderr);
                 stdin = null; // the process owns them now
                 stdout = null;

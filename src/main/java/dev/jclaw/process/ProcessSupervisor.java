@@ -135,11 +135,6 @@ public final class ProcessSupervisor implements AutoCloseable {
         return new ProcessSupervisor(options, resolveLauncher(options.chain()));
     }
 
-    /** A supervisor on one exact variant of a chain (tests run each one the host supports). */
-    static ProcessSupervisor start(SupervisorOptions options, Launcher.Variant variant) {
-        return new ProcessSupervisor(options, Launcher.forced(variant));
-    }
-
     private static Launcher resolveLauncher(LaunchChain forced) {
         if (forced != null) return Launcher.forced(forced);
         String fromEnv = System.getenv("JCLAW_LAUNCH_CHAIN");
@@ -224,6 +219,7 @@ public final class ProcessSupervisor implements AutoCloseable {
             killMarked(ChildProcess.CHILD_ENV, childId); // a spawn that timed out may still have started
             throw new ProcessStartException("child '" + spec.name() + "': spawn failed: " + e.getMessage(), e);
         }
+        ledger.add((int) child.pid(), spec.name(), cohort.id(), childId);
         metrics.spawned();
         child.begin();
         return child;
@@ -235,8 +231,7 @@ public final class ProcessSupervisor implements AutoCloseable {
             Process process = on.site().start(program, spec.command(), env, spec.cwd());
             ChildProcess started = new ChildProcess(this, cohort, spec, childId, process);
             live.add(started);
-            ledger.add((int) process.pid(), spec.name(), cohort.id(), childId);
-            return started;
+            return started; // nothing here may start a thread: this is the spawner thread (see PidNamespace)
         }, options.spawnTimeout());
     }
 
@@ -361,7 +356,7 @@ public final class ProcessSupervisor implements AutoCloseable {
      * @return how many were killed
      */
     int killEscapers(String childId) {
-        if (launcher.variant() == Launcher.Variant.NAMESPACE_PER_CHILD) return 0;
+        if (launcher.chain() == LaunchChain.NAMESPACE_PER_CHILD) return 0;
         PidNamespace ns = launch.site().namespace();
         if (ns == null) return killMarked(ChildProcess.CHILD_ENV, childId);
         int killed = 0;

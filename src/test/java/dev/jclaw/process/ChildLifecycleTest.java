@@ -17,9 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChildLifecycleTest extends SupervisorTestSupport {
 
     @ParameterizedTest
-    @EnumSource(Launcher.Variant.class)
-    void stopsGracefullyWhenTheChildExitsOnStdinClose(Launcher.Variant variant) throws Exception {
-        ProcessSupervisor supervisor = supervisor(variant);
+    @EnumSource(LaunchChain.class)
+    void stopsGracefullyWhenTheChildExitsOnStdinClose(LaunchChain chain) throws Exception {
+        ProcessSupervisor supervisor = supervisor(chain);
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         try (Cohort cohort = supervisor.openCohort("graceful")) {
             ChildProcess child = cohort.spawn(ChildSpec.of("echo", Fixtures.chaosChild("--ready")).withOnLine(lines::add));
@@ -38,9 +38,9 @@ class ChildLifecycleTest extends SupervisorTestSupport {
     }
 
     @ParameterizedTest
-    @EnumSource(Launcher.Variant.class)
-    void aChildWithNoTermHandlerStopsOnTheGracefulTerm(Launcher.Variant variant) throws Exception {
-        ProcessSupervisor supervisor = supervisor(variant);
+    @EnumSource(LaunchChain.class)
+    void aChildWithNoTermHandlerStopsOnTheGracefulTerm(LaunchChain chain) throws Exception {
+        ProcessSupervisor supervisor = supervisor(chain);
         try (Cohort cohort = supervisor.openCohort("term")) {
             ChildProcess child = cohort.spawn(ChildSpec.of("no-eof", Fixtures.chaosChild("--ready", "--ignore-eof"))
                     .withStop(QUICK));
@@ -53,9 +53,9 @@ class ChildLifecycleTest extends SupervisorTestSupport {
     }
 
     @ParameterizedTest
-    @EnumSource(Launcher.Variant.class)
-    void aChildIgnoringTermAndEofIsKilledAtTheDeadlineAndCloseIsBounded(Launcher.Variant variant) throws Exception {
-        ProcessSupervisor supervisor = supervisor(variant);
+    @EnumSource(LaunchChain.class)
+    void aChildIgnoringTermAndEofIsKilledAtTheDeadlineAndCloseIsBounded(LaunchChain chain) throws Exception {
+        ProcessSupervisor supervisor = supervisor(chain);
         try (Cohort cohort = supervisor.openCohort("stubborn")) {
             ChildProcess child = cohort.spawn(ChildSpec.of("stubborn",
                     Fixtures.chaosChild("--ignore-term", "--ignore-eof", "--grandchild")).withStop(QUICK));
@@ -72,9 +72,9 @@ class ChildLifecycleTest extends SupervisorTestSupport {
     }
 
     @ParameterizedTest
-    @EnumSource(Launcher.Variant.class)
-    void grandchildrenOfAShellDieWithTheTree(Launcher.Variant variant) throws Exception {
-        ProcessSupervisor supervisor = supervisor(variant);
+    @EnumSource(LaunchChain.class)
+    void grandchildrenOfAShellDieWithTheTree(LaunchChain chain) throws Exception {
+        ProcessSupervisor supervisor = supervisor(chain);
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         try (Cohort cohort = supervisor.openCohort("tree")) {
             ChildProcess child = cohort.spawn(ChildSpec.of("tree",
@@ -91,9 +91,9 @@ class ChildLifecycleTest extends SupervisorTestSupport {
     }
 
     @ParameterizedTest
-    @EnumSource(Launcher.Variant.class)
-    void aDoubleForkedEscaperInAnotherSessionIsKilledByItsMarker(Launcher.Variant variant) throws Exception {
-        ProcessSupervisor supervisor = supervisor(variant);
+    @EnumSource(LaunchChain.class)
+    void aDoubleForkedEscaperInAnotherSessionIsKilledByItsMarker(LaunchChain chain) throws Exception {
+        ProcessSupervisor supervisor = supervisor(chain);
         try (Cohort cohort = supervisor.openCohort("escaper")) {
             ChildProcess child = cohort.spawn(ChildSpec.of("escaper", Fixtures.chaosChild("--ready", "--double-fork"))
                     .withStop(QUICK));
@@ -107,9 +107,9 @@ class ChildLifecycleTest extends SupervisorTestSupport {
     }
 
     @ParameterizedTest
-    @EnumSource(Launcher.Variant.class)
-    void aRealNpxLaunchedNodeServerDiesWithItsTree(Launcher.Variant variant) throws Exception {
-        ProcessSupervisor supervisor = supervisor(variant);
+    @EnumSource(LaunchChain.class)
+    void aRealNpxLaunchedNodeServerDiesWithItsTree(LaunchChain chain) throws Exception {
+        ProcessSupervisor supervisor = supervisor(chain);
         try (Cohort cohort = supervisor.openCohort("npx")) {
             ChildProcess child = cohort.spawn(ChildSpec.of("everything", List.of("npx", "--no-install", "mcp-server-everything"))
                     .withCwd(Fixtures.npmFixtures()).withEnv(java.util.Map.of("npm_config_update_notifier", "false")));
@@ -126,9 +126,9 @@ class ChildLifecycleTest extends SupervisorTestSupport {
     }
 
     @ParameterizedTest
-    @EnumSource(Launcher.Variant.class)
-    void aCrashIsReportedWithItsStderrTail(Launcher.Variant variant) throws Exception {
-        ProcessSupervisor supervisor = supervisor(variant);
+    @EnumSource(LaunchChain.class)
+    void aCrashIsReportedWithItsStderrTail(LaunchChain chain) throws Exception {
+        ProcessSupervisor supervisor = supervisor(chain);
         try (Cohort cohort = supervisor.openCohort("crash")) {
             ChildProcess child = cohort.spawn(ChildSpec.of("crasher", Fixtures.chaosChild("--crash-after", "200")));
 

@@ -21,13 +21,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GatewayKillTest extends SupervisorTestSupport {
 
     @ParameterizedTest
-    @EnumSource(Launcher.Variant.class)
-    void nothingOfAKilledGatewaySurvivesItsNextStart(Launcher.Variant variant) throws Exception {
-        requireAvailable(variant);
-        LaunchChain chain = Launcher.chainOf(variant);
+    @EnumSource(LaunchChain.class)
+    void nothingOfAKilledGatewaySurvivesItsNextStart(LaunchChain chain) throws Exception {
+        requireAvailable(chain);
         Path runDir = stateDir.resolve("run");
         String instance = SupervisorOptions.newInstanceId();
-        Process host = startHost(runDir, variant, instance);
+        Process host = startHost(runDir, chain, instance);
         try {
             List<Procs.Proc> tree = ChildLifecycleTest.awaitUntil(instance,
                     procs -> procs.stream().filter(p -> p.command().equals("sleep 600")).count() >= 3);
@@ -40,7 +39,7 @@ class GatewayKillTest extends SupervisorTestSupport {
             assertThat(host.waitFor(5, TimeUnit.SECONDS)).isTrue();
 
             switch (chain) {
-                case NAMESPACE -> assertThat(Procs.awaitNoneOwnedBy(instance, Duration.ofSeconds(1)))
+                case NAMESPACE, NAMESPACE_PER_CHILD -> assertThat(Procs.awaitNoneOwnedBy(instance, Duration.ofSeconds(1)))
                         .as("the kernel ends the whole namespace, the escaper included").isEmpty();
                 case SESSION_WATCHDOG -> {
                     List<Procs.Proc> left = Procs.awaitNoneOwnedBy(instance, Duration.ofSeconds(1)).stream()
@@ -67,13 +66,12 @@ class GatewayKillTest extends SupervisorTestSupport {
     }
 
     @ParameterizedTest
-    @EnumSource(Launcher.Variant.class)
-    void theSweepLeavesALiveGatewaysChildrenAlone(Launcher.Variant variant) throws Exception {
-        requireAvailable(variant);
-        LaunchChain chain = Launcher.chainOf(variant);
+    @EnumSource(LaunchChain.class)
+    void theSweepLeavesALiveGatewaysChildrenAlone(LaunchChain chain) throws Exception {
+        requireAvailable(chain);
         Path runDir = stateDir.resolve("run");
         String instance = SupervisorOptions.newInstanceId();
-        Process host = startHost(runDir, variant, instance);
+        Process host = startHost(runDir, chain, instance);
         try {
             ChildLifecycleTest.awaitUntil(instance, procs -> procs.stream().filter(p -> p.command().equals("sleep 600")).count() >= 3);
             int before = Procs.ownedBy(instance).size();
@@ -90,9 +88,8 @@ class GatewayKillTest extends SupervisorTestSupport {
         }
     }
 
-    private static Process startHost(Path runDir, Launcher.Variant variant, String instance) throws Exception {
-        return startHost(List.of(), System.getProperty("java.class.path"), runDir, variant.name(), instance,
-                Launcher.chainOf(variant).id());
+    private static Process startHost(Path runDir, LaunchChain chain, String instance) throws Exception {
+        return startHost(List.of(), System.getProperty("java.class.path"), runDir, chain.id(), instance, chain.id());
     }
 
     /** Starts {@link SupervisorHost} (behind {@code prefix}, e.g. setpriv) and waits for its ready line. */

@@ -33,7 +33,8 @@ class LedgerSweepTest extends SupervisorTestSupport {
         Path ledger = stateDir.resolve("run").resolve("supervisor-" + supervisor.instanceId() + ".json");
         try (Cohort cohort = supervisor.openCohort("ledger")) {
             ChildProcess child = cohort.spawn(ChildSpec.of("recorded", Fixtures.chaosChild()));
-            GroupLedger.Snapshot live = read(ledger);
+            // Written off the spawn path, soon after it.
+            GroupLedger.Snapshot live = awaitLedger(ledger, s -> !s.groups().isEmpty());
             assertThat(live.groups()).singleElement().satisfies(g -> {
                 assertThat(g.pgid()).isEqualTo((int) child.pid());
                 assertThat(g.startTime()).isEqualTo(ProcScan.stat(child.pid()).orElseThrow().startTime());
@@ -43,7 +44,7 @@ class LedgerSweepTest extends SupervisorTestSupport {
 
             child.stop();
 
-            assertThat(read(ledger).groups()).isEmpty();
+            assertThat(awaitLedger(ledger, s -> s.groups().isEmpty()).groups()).isEmpty();
         }
     }
 
@@ -136,5 +137,16 @@ class LedgerSweepTest extends SupervisorTestSupport {
 
     private static GroupLedger.Snapshot read(Path ledger) throws Exception {
         return new ObjectMapper().readValue(ledger.toFile(), GroupLedger.Snapshot.class);
+    }
+
+    /** The ledger once it satisfies {@code condition} (≤ 5 s), else as it last was. */
+    private static GroupLedger.Snapshot awaitLedger(Path ledger, java.util.function.Predicate<GroupLedger.Snapshot> condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        GroupLedger.Snapshot snapshot = read(ledger);
+        while (!condition.test(snapshot) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            snapshot = read(ledger);
+        }
+        return snapshot;
     }
 }

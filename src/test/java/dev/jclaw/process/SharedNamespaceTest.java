@@ -23,12 +23,12 @@ class SharedNamespaceTest extends SupervisorTestSupport {
 
     @BeforeEach
     void needsTheSharedNamespace() {
-        requireAvailable(Launcher.Variant.NAMESPACE_SETNS);
+        requireAvailable(LaunchChain.NAMESPACE);
     }
 
     @Test
     void nineServersAreNineProcessesAndOneHelperInOneNamespace() throws Exception {
-        ProcessSupervisor supervisor = supervisor(Launcher.Variant.NAMESPACE_SETNS);
+        ProcessSupervisor supervisor = supervisor(LaunchChain.NAMESPACE);
         List<String> command = Fixtures.chaosChild("--ready");
         try (Cohort cohort = supervisor.openCohort("nine")) {
             List<ChildProcess> children = new ArrayList<>();
@@ -62,7 +62,7 @@ class SharedNamespaceTest extends SupervisorTestSupport {
 
     @Test
     void aKilledHelperTakesItsNamespaceAlongAndTheNextSpawnGetsANewOne() throws Exception {
-        ProcessSupervisor supervisor = supervisor(Launcher.Variant.NAMESPACE_SETNS);
+        ProcessSupervisor supervisor = supervisor(LaunchChain.NAMESPACE);
         try (Cohort cohort = supervisor.openCohort("helper-death")) {
             CountDownLatch ready = new CountDownLatch(1);
             ChildProcess before = cohort.spawn(ChildSpec.of("before", Fixtures.chaosChild("--ready", "--ignore-eof"))

@@ -8,19 +8,13 @@ import java.util.List;
 /**
  * A gateway stand-in for the tests that SIGKILL it: a supervisor in its own JVM with servers that
  * keep running after stdin EOF, one ignoring TERM with a grandchild and a double-forked escaper. Prints "ready <chain>: <detail>" once
- * all are running. Arguments: run dir, launch chain (or "probe", or a {@link Launcher.Variant} name), instance id.
+ * all are running. Arguments: run dir, launch chain (or "probe"), instance id.
  */
 public final class SupervisorHost {
     public static void main(String[] args) throws Exception {
         SupervisorOptions options = SupervisorOptions.defaults(Path.of(args[0])).withInstanceId(args[2]);
-        ProcessSupervisor supervisor;
-        if (args[1].equals("probe")) {
-            supervisor = ProcessSupervisor.start(options);
-        } else if (java.util.Arrays.stream(Launcher.Variant.values()).anyMatch(v -> v.name().equals(args[1]))) {
-            supervisor = ProcessSupervisor.start(options, Launcher.Variant.valueOf(args[1]));
-        } else {
-            supervisor = ProcessSupervisor.start(options.withChain(LaunchChain.parse(args[1])));
-        }
+        if (!args[1].equals("probe")) options = options.withChain(LaunchChain.parse(args[1]));
+        ProcessSupervisor supervisor = ProcessSupervisor.start(options);
         Cohort cohort = supervisor.openCohort("host");
         // Servers that outlive the EOF of the gateway's death: the launch chain, not the EOF, must end them.
         cohort.spawn(ChildSpec.of("tree", Fixtures.chaosChild("--ignore-term", "--ignore-eof", "--grandchild", "--double-fork")));

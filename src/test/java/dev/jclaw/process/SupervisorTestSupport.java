@@ -30,10 +30,10 @@ abstract class SupervisorTestSupport {
 
     private final List<ProcessSupervisor> supervisors = new ArrayList<>();
 
-    /** A supervisor on exactly this variant of its chain. */
-    ProcessSupervisor supervisor(Launcher.Variant variant) {
-        requireAvailable(variant);
-        ProcessSupervisor supervisor = ProcessSupervisor.start(SupervisorOptions.defaults(stateDir.resolve("run")), variant);
+    /** A supervisor on exactly this launch chain. */
+    ProcessSupervisor supervisor(LaunchChain chain) {
+        requireAvailable(chain);
+        ProcessSupervisor supervisor = ProcessSupervisor.start(SupervisorOptions.defaults(stateDir.resolve("run")).withChain(chain));
         supervisors.add(supervisor);
         return supervisor;
     }
@@ -44,12 +44,12 @@ abstract class SupervisorTestSupport {
         return supervisor;
     }
 
-    /** Skips (or under CI fails) a test whose variant this host cannot run. */
-    static void requireAvailable(Launcher.Variant variant) {
+    /** Skips (or under CI fails) a test whose launch chain this host cannot run. */
+    static void requireAvailable(LaunchChain chain) {
         try {
-            Launcher.forced(variant);
+            Launcher.forced(chain);
         } catch (IllegalStateException e) {
-            String why = variant + " is not available on this host: " + e.getMessage();
+            String why = chain.id() + " is not available on this host: " + e.getMessage();
             if ("true".equals(System.getenv("CI"))) throw new AssertionError("CI must run every launch chain; " + why);
             System.err.println("SKIPPED (" + why + ")");
             Assumptions.abort(why);
@@ -73,7 +73,8 @@ abstract class SupervisorTestSupport {
                     .as("processes of %s after its supervisor closed (helper included)", supervisor.instanceId()).isEmpty();
         }
         assertThat(leaks).as("processes alive after the test closed its cohorts").isEmpty();
-        // Stops reap synchronously; zombies adopted from a SIGKILLed host JVM wait for the reaper's scan (two 2 s rounds).
-        assertThat(Procs.awaitNoZombies(Duration.ofSeconds(5))).as("zombie children of the test JVM").isEmpty();
+        // Stops reap synchronously; zombies adopted from a SIGKILLed host JVM wait for the reaper's scan (two 2 s
+        // rounds: a bound of the code, with a margin a loaded machine keeps).
+        assertThat(Procs.awaitNoZombies(Duration.ofSeconds(10))).as("zombie children of the test JVM").isEmpty();
     }
 }
