@@ -4,7 +4,6 @@ import dev.jclaw.agent.Engine;
 import dev.jclaw.agent.RunEvent;
 import dev.jclaw.agent.RunRequest;
 import dev.jclaw.agent.RunResult;
-import dev.jclaw.process.ChildProcess;
 import dev.jclaw.provider.Providers;
 import dev.jclaw.provider.RetryPolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -79,7 +78,8 @@ public final class A2aBenchmark {
                 long errors = 0;
                 for (int i = 0; i < warmup; i++) engine.agents().run(RunRequest.of("a", "send"));
                 settle(engine);
-                int processesBefore = processes(engine);
+                String script = mcpServer.size() > 1 ? mcpServer.get(1) : mcpServer.getFirst(); // node <script> ...
+                int processesBefore = processes(script);
                 long rssBefore = rssKb();
                 progress.printf("  warm-up done: %d MCP server processes, RSS %d MB%n", processesBefore, rssBefore / 1024);
                 long start = System.nanoTime();
@@ -89,7 +89,7 @@ public final class A2aBenchmark {
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 settle(engine);
-                return new Result(sends, Stats.of(samples), sends / seconds, processesBefore, processes(engine), rssBefore, rssKb(), errors);
+                return new Result(sends, Stats.of(samples), sends / seconds, processesBefore, processes(script), rssBefore, rssKb(), errors);
             }
         } finally {
             Scratch.delete(dir);
@@ -107,16 +107,17 @@ public final class A2aBenchmark {
         System.gc();
     }
 
-    /** MCP server processes of this engine (every child carries the gateway instance in JCLAW_OWNER; wrappers not counted). */
-    private static int processes(Engine engine) throws IOException {
-        String needle = ChildProcess.OWNER_ENV + "=" + engine.supervisor().instanceId();
+    /**
+     * The seed reporter's count, {@code pgrep -f <server script>}: every process whose command line
+     * names the server script (a launch chain's wrappers repeat it, so they would count).
+     */
+    private static int processes(String script) throws IOException {
         int count = 0;
         try (var dirs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
             for (Path proc : dirs) {
                 try {
-                    String env = Files.readString(proc.resolve("environ"), java.nio.charset.StandardCharsets.ISO_8859_1);
                     String cmd = Files.readString(proc.resolve("cmdline"), java.nio.charset.StandardCharsets.ISO_8859_1);
-                    if (java.util.Arrays.asList(env.split("\0")).contains(needle) && cmd.startsWith("node")) count++;
+                    if (cmd.contains(script)) count++;
                 } catch (IOException gone) {
                     // exited meanwhile
                 }

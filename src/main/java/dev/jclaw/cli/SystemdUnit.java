@@ -33,9 +33,34 @@ final class SystemdUnit {
             command = quote(Path.of(launcher).toAbsolutePath().toString());
         } else {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            command = quote(java) + " --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC " + GATEWAY_JVM_FLAGS + " -jar " + quote(jar());
+            command = userNamespacePrefix(isRoot(), which("unshare")) + quote(java) + " --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC "
+                    + GATEWAY_JVM_FLAGS + " -jar " + quote(jar());
         }
         return command + " gateway run" + (port != null ? " --port " + port : "");
+    }
+
+    /**
+     * What ./jclaw puts before java for an ordinary user: a user namespace of the gateway's own, with
+     * its capabilities kept there, so it can keep one PID namespace for all its children.
+     */
+    static String userNamespacePrefix(boolean root, String unshare) {
+        return root || unshare == null ? "" : quote(unshare) + " --user --map-current-user --keep-caps -- ";
+    }
+
+    private static boolean isRoot() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .anyMatch(l -> l.startsWith("Uid:") && l.split("\\s+")[1].equals("0"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static String which(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) return Path.of(dir, program).toString();
+        }
+        return null;
     }
 
     private static String jar() {

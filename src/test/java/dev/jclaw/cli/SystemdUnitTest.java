@@ -19,4 +19,14 @@ class SystemdUnitTest {
         assertThat(SystemdUnit.execStart(18999)).contains(" -XX:+UseSerialGC " + SystemdUnit.GATEWAY_JVM_FLAGS + " -jar ")
                 .endsWith(" gateway run --port 18999");
     }
+
+    /** As ./jclaw does for an ordinary user, the unit starts the JVM in a user namespace of its own; root needs none. */
+    @Test
+    void anOrdinaryUsersUnitStartsTheGatewayInItsOwnUserNamespaceAsTheLauncherDoes() throws Exception {
+        String prefix = SystemdUnit.userNamespacePrefix(false, "/usr/bin/unshare");
+        assertThat(prefix).isEqualTo("/usr/bin/unshare --user --map-current-user --keep-caps -- ");
+        assertThat(Files.readString(Path.of("jclaw"))).contains("userns=\"unshare --user --map-current-user --keep-caps --\"");
+        assertThat(SystemdUnit.userNamespacePrefix(true, "/usr/bin/unshare")).isEmpty();
+        assertThat(SystemdUnit.userNamespacePrefix(false, null)).as("no unshare: the per-child namespace chain instead").isEmpty();
+    }
 }
