@@ -2,6 +2,7 @@ package dev.jclaw.agent;
 
 import dev.jclaw.config.AgentConfig;
 import dev.jclaw.config.JClawConfig;
+import dev.jclaw.policy.EffectiveToolPolicy;
 import dev.jclaw.lane.Lanes;
 import dev.jclaw.mcp.McpAccess;
 import dev.jclaw.mcp.McpLease;
@@ -182,16 +183,17 @@ public final class AgentService implements AutoCloseable {
         AgentConfig agent = resolveAgent(current, RunRequest.of(agentId, "").withSessionKey(sessionKey));
         SessionKey key = resolveSession(current, agent, sessionKey);
         Instant deadline = Instant.now().plus(timeout);
-        List<Tool> allowed = builtins.allowedFor(current, agent);
+        EffectiveToolPolicy policy = toolPolicy(current, agent, key);
+        List<Tool> allowed = builtins.allowedBy(policy);
         for (Tool tool : allowed) {
             if (tool.name().equals(toolName)) {
                 return tool.call(new ToolContext("tool-invoke-" + UUID.randomUUID(), agent.id(), key, deadline, services), arguments);
             }
         }
-        var servers = McpServers.forAgent(current, agent.id());
+        McpAccess access = new McpAccess(policy);
+        var servers = McpServers.forAgent(current, agent, access);
         List<String> available = new ArrayList<>(allowed.stream().map(Tool::name).toList());
         if (!servers.isEmpty()) {
-            McpAccess access = McpServers.access(current, agent);
             try (McpLease lease = mcp.acquire(agent.id(), key.toString(), servers, builtins.names())) {
                 for (McpTool tool : lease.tools()) {
                     if (!access.allows(tool.exposedName())) continue;
@@ -209,6 +211,20 @@ public final class AgentService implements AutoCloseable {
         throw new java.util.NoSuchElementException("agent '" + agent.id() + "' has no tool '" + toolName + "' (available: " + available + ")");
     }
 
+    /** The tool policy a run of {@code agent} in {@code key} gets ({@link EffectiveTools#policy}). */
+    public EffectiveToolPolicy toolPolicy(JClawConfig current, AgentConfig agent, SessionKey key) {
+        return EffectiveTools.policy(current, agent, key, store);
+    }
+
+    /**
+     * What {@code tools.effective} shows for a run of {@code agentId} in {@code sessionKey}.
+     *
+     * @throws IllegalArgumentException for an unknown agent or a malformed session key
+     */
+    public EffectiveTools effectiveTools(String agentId, String sessionKey) {
+        return EffectiveTools.compute(config.get(), store, builtins, agentId, sessionKey);
+    }
+
     public void addListener(RunEventListener listener) {
         listeners.add(listener);
     }
@@ -218,7 +234,7 @@ public final class AgentService implements AutoCloseable {
     }
 
     /** The agent a request means: the one named, the one its session key names, or the default agent. */
-    AgentConfig resolveAgent(JClawConfig current, RunRequest request) {
+    static AgentConfig resolveAgent(JClawConfig current, RunRequest request) {
         String fromKey = null;
         if (request.sessionKey() != null && request.sessionKey().startsWith("agent:")) {
             fromKey = SessionKey.parse(request.sessionKey()).agentId();

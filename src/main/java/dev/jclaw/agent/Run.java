@@ -10,6 +10,8 @@ import dev.jclaw.mcp.McpLease;
 import dev.jclaw.mcp.McpServers;
 import dev.jclaw.mcp.McpTool;
 import dev.jclaw.mcp.ScopeKey;
+import dev.jclaw.policy.EffectiveToolPolicy;
+import dev.jclaw.policy.ToolPolicies;
 import dev.jclaw.provider.ChatListener;
 import dev.jclaw.provider.ChatMessage;
 import dev.jclaw.provider.ChatRequest;
@@ -258,17 +260,20 @@ final class Run implements AutoCloseable, RunHandle {
             }
         }
         append(TranscriptMessage.User.text(request.message(), request.provenance()));
+        ModelSelection selection = selection(entry);
+        // The one policy decision of this run: which built-ins it offers and which MCP servers it starts.
+        EffectiveToolPolicy policy = ToolPolicies.resolve(config, agent, selection == null ? null : selection.primary());
+        McpAccess access = new McpAccess(policy);
         List<McpTool> mcpTools = List.of();
         McpLease lease = null;
-        var servers = McpServers.forAgent(config, agent.id());
+        var servers = McpServers.forAgent(config, agent, access);
         if (!servers.isEmpty()) {
             lease = own(service.mcp().acquire(agent.id(), key.toString(), servers, service.builtins().names()));
             lease.failures().forEach((server, e) -> warnings.add(e.getMessage()));
-            McpAccess access = McpServers.access(config, agent);
             mcpTools = lease.tools().stream().filter(t -> access.allows(t.exposedName())).toList();
         }
         Map<String, Tool> builtins = new LinkedHashMap<>();
-        for (Tool tool : service.builtins().allowedFor(config, agent)) builtins.put(tool.name(), tool);
+        for (Tool tool : service.builtins().allowedBy(policy)) builtins.put(tool.name(), tool);
         List<ToolSpec> specs = new ArrayList<>();
         builtins.values().forEach(t -> specs.add(new ToolSpec(t.name(), t.description(), t.inputSchema())));
         Map<String, McpTool> byName = new LinkedHashMap<>();
@@ -278,7 +283,6 @@ final class Run implements AutoCloseable, RunHandle {
         }
         String system = SystemPrompt.build(agent, key.toString(), request.extraSystemPrompt());
         List<ChatMessage> messages = new ArrayList<>(Conversation.fromTranscript(service.store().history(key, HISTORY_LIMIT).entries()));
-        ModelSelection selection = selection(entry);
         String lastText = "";
         for (turns = 1; turns <= request.maxTurns(); turns++) {
             ChatResult reply = service.models().chat(selection, new ChatRequest(system, messages, specs), streaming(), remaining());

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code jclaw} command line: every subcommand is registered here. */
 @Command(name = "jclaw", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A self-hosted multi-agent gateway that reads openclaw.json and never leaks an MCP process.",
-        subcommands = {GatewayCommand.class, StatusCommand.class, HealthCommand.class, AgentCommand.class, McpCommand.class, DoctorCommand.class, ConfigCommand.class, SessionsCommand.class,
+        subcommands = {GatewayCommand.class, StatusCommand.class, HealthCommand.class, AgentCommand.class, McpCommand.class, DoctorCommand.class, ConfigCommand.class, SessionsCommand.class, ToolsCommand.class,
                 ImportOpenClawCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

@@ -59,24 +59,56 @@ final class ConfigBinder {
 
     private static ToolsConfig readTools(ObjectReader tools) {
         if (tools == null) return ToolsConfig.DEFAULT;
+        tools.strict();
         ToolPolicy policy = readPolicy(tools);
         ToolsConfig.AgentToAgent a2a = ToolsConfig.AgentToAgent.DISABLED;
         ObjectReader a2aNode = tools.object("agentToAgent");
         if (a2aNode != null) {
+            a2aNode.strict();
             List<String> allow = a2aNode.strings("allow");
             a2a = new ToolsConfig.AgentToAgent(a2aNode.bool("enabled", false), allow == null ? List.of() : allow);
         }
         ObjectReader sessions = tools.object("sessions");
         ToolsConfig.Visibility visibility = sessions == null ? ToolsConfig.Visibility.TREE
-                : sessions.choice("visibility", ToolsConfig.Visibility.class, ToolsConfig.Visibility.TREE);
+                : sessions.strict().choice("visibility", ToolsConfig.Visibility.class, ToolsConfig.Visibility.TREE);
         return new ToolsConfig(policy, a2a, visibility);
     }
 
-    /** {@code profile}, {@code allow}, {@code alsoAllow}, {@code deny} of a global or per-agent {@code tools}. */
+    /**
+     * {@code profile}, {@code allow}, {@code alsoAllow}, {@code deny} and {@code byProvider} of a global
+     * or per-agent {@code tools}, validated strictly (OpenClaw's schema is strict here).
+     */
     static ToolPolicy readPolicy(ObjectReader tools) {
         if (tools == null) return ToolPolicy.UNSET;
-        return new ToolPolicy(tools.choice("profile", ToolPolicy.Profile.class), tools.strings("allow"),
-                tools.strings("alsoAllow"), tools.strings("deny"));
+        tools.strict();
+        Map<String, ToolPolicy> byProvider = new LinkedHashMap<>();
+        Map<String, String> seen = new LinkedHashMap<>();
+        for (Map.Entry<String, ObjectReader> entry : tools.objects("byProvider").entrySet()) {
+            ObjectReader scope = entry.getValue().strict();
+            String key = entry.getKey().strip().toLowerCase(java.util.Locale.ROOT);
+            if (key.isEmpty() || key.startsWith("/") || key.endsWith("/")) {
+                scope.errorHere("byProvider keys are a provider id or \"provider/model\", got " + JsonPaths.quote(entry.getKey()));
+                continue;
+            }
+            String previous = seen.putIfAbsent(key, scope.path);
+            if (previous != null) {
+                scope.errorHere("the same provider as " + previous + " (keys are compared in lower case)");
+                continue;
+            }
+            byProvider.put(key, scopePolicy(scope, Map.of()));
+        }
+        return scopePolicy(tools, byProvider);
+    }
+
+    private static ToolPolicy scopePolicy(ObjectReader scope, Map<String, ToolPolicy> byProvider) {
+        List<String> allow = scope.strings("allow");
+        List<String> alsoAllow = scope.strings("alsoAllow");
+        if (allow != null && !allow.isEmpty() && alsoAllow != null && !alsoAllow.isEmpty()) {
+            scope.error("alsoAllow", "cannot be set together with allow in the same scope (OpenClaw refuses it too): merge"
+                    + " alsoAllow into allow, or remove allow and use profile + alsoAllow");
+        }
+        return new ToolPolicy(scope.choice("profile", ToolPolicy.Profile.class), allow, alsoAllow, scope.strings("deny"),
+                byProvider, scope.path);
     }
 
     private static SessionConfig readSession(ObjectReader session) {

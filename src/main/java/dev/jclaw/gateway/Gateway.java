@@ -176,6 +176,7 @@ public final class Gateway implements AutoCloseable {
         new SystemMethods(this).register(registry);
         new SessionMethods(this).register(registry);
         new AgentMethods(this).register(registry);
+        new ToolMethods(this).register(registry);
         this.methods = registry;
         this.events = new EventBridge(started.agents(), runs, clients);
         started.agents().addListener(events);

@@ -3,7 +3,7 @@ package dev.jclaw.mcp;
 import dev.jclaw.config.AgentConfig;
 import dev.jclaw.config.JClawConfig;
 import dev.jclaw.config.McpServerConfig;
-import dev.jclaw.config.ToolPolicy;
+import dev.jclaw.policy.ToolPolicies;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,11 @@ public final class McpServers {
     public static List<McpServerSpec> forAgent(JClawConfig config, String agentId) {
         AgentConfig agent = config.agent(agentId)
                 .orElseThrow(() -> new IllegalArgumentException("no agent '" + agentId + "' in the config"));
-        McpAccess access = access(config, agent);
+        return forAgent(config, agent, access(config, agent));
+    }
+
+    /** As {@link #forAgent(JClawConfig, String)}, reached through {@code access} (a run's policy, on the run's model). */
+    public static List<McpServerSpec> forAgent(JClawConfig config, AgentConfig agent, McpAccess access) {
         List<McpServerSpec> specs = new ArrayList<>();
         for (McpServerConfig server : config.mcp().servers().values()) {
             if (agent.mcpServers().containsKey(server.name())) continue;
@@ -46,24 +50,9 @@ public final class McpServers {
         return specs;
     }
 
-    /**
-     * The agent's effective MCP reach: deny lists add up (global, then the agent's); the agent's
-     * allow list, when set, replaces the global one; {@code alsoAllow} entries extend a set allow list.
-     * Profiles choose built-in tools and do not limit MCP tools.
-     */
+    /** The agent's MCP reach on its own primary model: its tool policy ({@link ToolPolicies}), seen from this layer. */
     public static McpAccess access(JClawConfig config, AgentConfig agent) {
-        ToolPolicy global = config.tools().policy();
-        ToolPolicy own = agent.tools();
-        List<String> deny = new ArrayList<>();
-        if (global.deny() != null) deny.addAll(global.deny());
-        if (own.deny() != null) deny.addAll(own.deny());
-        List<String> allow = own.allow() != null ? new ArrayList<>(own.allow())
-                : global.allow() != null ? new ArrayList<>(global.allow()) : null;
-        if (allow != null) {
-            if (global.alsoAllow() != null) allow.addAll(global.alsoAllow());
-            if (own.alsoAllow() != null) allow.addAll(own.alsoAllow());
-        }
-        return new McpAccess(allow, deny);
+        return new McpAccess(ToolPolicies.resolve(config, agent));
     }
 
     /**

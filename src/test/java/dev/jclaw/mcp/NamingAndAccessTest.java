@@ -27,20 +27,15 @@ class NamingAndAccessTest {
     }
 
     @Test
-    void accessFollowsAllowAndDenyWithBundleAndServerEntries() {
-        assertThat(McpAccess.ALL.reaches("fs")).isTrue();
-        assertThat(new McpAccess(List.of(), List.of()).reaches("fs")).as("an explicit empty allow list").isFalse();
-        assertThat(new McpAccess(null, List.of("bundle-mcp")).reaches("fs")).isFalse();
-        assertThat(new McpAccess(null, List.of("fs__*")).reaches("fs")).isFalse();
-        assertThat(new McpAccess(null, List.of("fs__*")).reaches("memory")).isTrue();
-        assertThat(new McpAccess(List.of("read", "exec"), List.of()).reaches("fs")).as("allow list without MCP entries").isFalse();
-        assertThat(new McpAccess(List.of("fs__read_file"), List.of()).reaches("fs")).isTrue();
-        assertThat(new McpAccess(List.of("fs__read_file"), List.of()).reaches("memory")).isFalse();
-        assertThat(new McpAccess(List.of("bundle-mcp"), List.of()).reaches("memory")).isTrue();
-
-        McpAccess oneTool = new McpAccess(List.of("fs__read_*"), List.of("fs__read_secret"));
-        assertThat(oneTool.allows("fs__read_file")).isTrue();
-        assertThat(oneTool.allows("fs__read_secret")).isFalse();
-        assertThat(oneTool.allows("fs__write_file")).isFalse();
+    void accessIsTheAgentsToolPolicySeenFromTheMcpLayer(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        assertThat(McpAccess.ALL.reaches("my.server")).isTrue();
+        var config = dev.jclaw.config.ConfigLoader.parse("""
+                { agents: { list: [ { id: "a", tools: { allow: ["my-server__read_*"], deny: ["my-server__read_secret"] } } ] } }
+                """, dir.resolve("openclaw.json"), java.util.Map.of("HOME", dir.toString())).orElseThrow();
+        McpAccess access = McpServers.access(config, config.agent("a").orElseThrow());
+        assertThat(access.reaches("my.server")).as("the server's sanitized name is the tools' prefix").isTrue();
+        assertThat(access.reaches("memory")).isFalse();
+        assertThat(access.allows("my-server__read_file")).isTrue();
+        assertThat(access.allows("my-server__read_secret")).isFalse();
     }
 }
