@@ -36,7 +36,7 @@ final class ConfigBinder {
         AgentsBinder.Result agents = new AgentsBinder(ctx, stateDir).bind(root.object("agents"));
         Map<String, ProviderConfig> providers = ProvidersBinder.bind(root.object("models"));
         McpConfig mcp = McpBinder.bindGlobal(root.object("mcp"));
-        ToolsConfig tools = readTools(root.object("tools"));
+        ToolsConfig tools = readTools(root.object("tools"), root.object("plugins"));
         SessionConfig session = readSession(root.object("session"));
         GatewayConfig gateway = readGateway(root.object("gateway"), root.pathOf("gateway"));
         Set<String> agentIds = new LinkedHashSet<>();
@@ -57,8 +57,12 @@ final class ConfigBinder {
         return vars;
     }
 
-    private static ToolsConfig readTools(ObjectReader tools) {
-        if (tools == null) return ToolsConfig.DEFAULT;
+    private ToolsConfig readTools(ObjectReader tools, ObjectReader plugins) {
+        ToolsBinder acting = new ToolsBinder(ctx);
+        if (tools == null) {
+            return new ToolsConfig(ToolPolicy.UNSET, ToolsConfig.AgentToAgent.DISABLED, ToolsConfig.Visibility.TREE,
+                    FileToolsConfig.DEFAULT, acting.web(null, plugins));
+        }
         tools.strict();
         ToolPolicy policy = readPolicy(tools);
         ToolsConfig.AgentToAgent a2a = ToolsConfig.AgentToAgent.DISABLED;
@@ -71,7 +75,7 @@ final class ConfigBinder {
         ObjectReader sessions = tools.object("sessions");
         ToolsConfig.Visibility visibility = sessions == null ? ToolsConfig.Visibility.TREE
                 : sessions.strict().choice("visibility", ToolsConfig.Visibility.class, ToolsConfig.Visibility.TREE);
-        return new ToolsConfig(policy, a2a, visibility);
+        return new ToolsConfig(policy, a2a, visibility, acting.files(tools), acting.web(tools, plugins));
     }
 
     /**

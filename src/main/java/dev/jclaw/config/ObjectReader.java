@@ -53,6 +53,18 @@ final class ObjectReader {
         return this;
     }
 
+    /** {@link #object(String)}, strict. */
+    ObjectReader strictObject(String key) {
+        ObjectReader reader = object(key);
+        return reader == null ? null : reader.strict();
+    }
+
+    /** This reader no longer strict: for an object OpenClaw lets any key into, inside a strict section. */
+    ObjectReader relaxed() {
+        strict = false;
+        return this;
+    }
+
     private ObjectReader child(ObjectNode value, String at, String childSchema) {
         ObjectReader child = new ObjectReader(ctx, value, at, childSchema);
         child.strict = strict;
@@ -344,6 +356,13 @@ final class ObjectReader {
         }
     }
 
+    /** What a strict object may hold: the keys JClaw reads here and OpenClaw's, sorted. */
+    private List<String> allowedKeys() {
+        java.util.TreeSet<String> keys = new java.util.TreeSet<>(known);
+        keys.addAll(OpenClawKeys.keys(schema));
+        return List.copyOf(keys);
+    }
+
     private String schemaOf(String key) {
         return schema.isEmpty() ? key : schema + "." + key;
     }
@@ -355,7 +374,7 @@ final class ObjectReader {
     private String nearestKnown(String key) {
         String best = null;
         int bestScore = Integer.MAX_VALUE;
-        for (String candidate : known) {
+        for (String candidate : strict ? allowedKeys() : List.copyOf(known)) {
             int distance = editDistance(key.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
             int allowed = Math.min(key.length(), candidate.length()) <= 4 ? 1 : 2;
             int score = distance * 100 + Math.abs(key.length() - candidate.length());

@@ -27,6 +27,11 @@ final class OpenClawKeys {
         return KEYS.getOrDefault(schemaPath.isEmpty() ? ROOT : schemaPath, Set.of()).contains(key);
     }
 
+    /** Every key OpenClaw defines in the object at {@code schemaPath}. */
+    static Set<String> keys(String schemaPath) {
+        return KEYS.getOrDefault(schemaPath.isEmpty() ? ROOT : schemaPath, Set.of());
+    }
+
     private static Map<String, Set<String>> load() {
         Map<String, Set<String>> keys = new HashMap<>();
         try (InputStream in = OpenClawKeys.class.getResourceAsStream(RESOURCE)) {

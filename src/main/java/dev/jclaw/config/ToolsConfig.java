@@ -3,12 +3,15 @@ package dev.jclaw.config;
 import java.util.List;
 
 /**
- * The global {@code tools} section: the base {@link ToolPolicy} and the session tools' reach.
+ * The global {@code tools} section: the base {@link ToolPolicy}, the session tools' reach, the file
+ * tools' confinement ({@link FileToolsConfig}) and the web tools ({@link WebToolsConfig}).
  * JClaw defaults to OpenClaw 2026.4's closed settings (agent-to-agent off, visibility {@code tree});
  * OpenClaw 2026.9 opened both.
  */
-public record ToolsConfig(ToolPolicy policy, AgentToAgent agentToAgent, Visibility sessionsVisibility) {
-    public static final ToolsConfig DEFAULT = new ToolsConfig(ToolPolicy.UNSET, AgentToAgent.DISABLED, Visibility.TREE);
+public record ToolsConfig(ToolPolicy policy, AgentToAgent agentToAgent, Visibility sessionsVisibility, FileToolsConfig files,
+                          WebToolsConfig web) {
+    public static final ToolsConfig DEFAULT = new ToolsConfig(ToolPolicy.UNSET, AgentToAgent.DISABLED, Visibility.TREE,
+            FileToolsConfig.DEFAULT, WebToolsConfig.DEFAULT);
 
     /**
      * Whether one agent's session tools may reach another agent's sessions.

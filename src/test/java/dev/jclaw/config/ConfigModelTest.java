@@ -68,7 +68,7 @@ class ConfigModelTest {
         List<ConfigProblem> warnings = load("config/openclaw-docs/03-expanded.json5").warnings();
 
         assertThat(warnings).extracting(ConfigProblem::path).contains("channels.slack", "hooks", "memory", "auth", "skills",
-                "session.store", "agents.defaults.heartbeat", "agents.entries.main.groupChat", "tools.exec",
+                "session.store", "agents.defaults.heartbeat", "agents.entries.main.groupChat", "tools.exec.timeoutSeconds",
                 "models.mode", "models.providers.custom-proxy.authHeader", "gateway.controlUi",
                 "agents.defaults.sandbox.mode", "session.reset.mode"); // read and checked, not acted on yet
         assertThat(warnings).extracting(ConfigProblem::path).as("one warning per ignored key, none for what is inside it")
