@@ -384,6 +384,11 @@ final class Run implements AutoCloseable, RunHandle {
                 output = builtins.get(call.name()).call(new ToolContext(runId, agent.id(), key, deadline(), service.services()), arguments);
             } catch (InterruptedException e) {
                 output = ToolOutput.error("the tool call was interrupted: the run is ending");
+            } catch (IllegalArgumentException e) { // a wrong argument, named in the message: the model can correct it
+                output = ToolOutput.error(e.getMessage());
+            } catch (RuntimeException e) {
+                log.warn("run {}: tool {} failed", runId, call.name(), e);
+                output = ToolOutput.error(call.name() + " failed: " + e);
             }
         } else if (mcp.containsKey(call.name())) {
             output = callMcp(call.name(), arguments, lease);

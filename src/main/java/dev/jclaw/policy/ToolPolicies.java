@@ -70,6 +70,7 @@ public final class ToolPolicies {
         if (globalProvider != null) listLayer(layers, globalProvider, pathOf(globalProvider, globalPath + ".byProvider"));
         listLayer(layers, own, agentPath);
         if (agentProvider != null) listLayer(layers, agentProvider, pathOf(agentProvider, agentPath + ".byProvider"));
+        settingsLayer(layers, config, model);
         // Issue 12 adds the sandbox's layer (tools.sandbox.tools) here, for sessions that run sandboxed.
 
         for (EffectiveToolPolicy.Layer layer : layers) {
@@ -89,6 +90,15 @@ public final class ToolPolicies {
     /** The policy for {@code agent} on its own primary model. */
     public static EffectiveToolPolicy resolve(JClawConfig config, AgentConfig agent) {
         return resolve(config, agent, agent.model() == null ? null : agent.model().primary());
+    }
+
+    /** Tools their own settings switch off: apply_patch off or limited to other models (checked on the run's model). */
+    private static void settingsLayer(List<EffectiveToolPolicy.Layer> layers, JClawConfig config, ModelRef model) {
+        List<EffectiveToolPolicy.Entry> off = new ArrayList<>();
+        var applyPatch = config.tools().files().applyPatch();
+        if (!applyPatch.enabled()) off.add(new EffectiveToolPolicy.Entry("apply_patch", "tools.exec.applyPatch.enabled"));
+        else if (!applyPatch.allows(model)) off.add(new EffectiveToolPolicy.Entry("apply_patch", "tools.exec.applyPatch.allowModels"));
+        if (!off.isEmpty()) layers.add(new EffectiveToolPolicy.Layer("the tools' own settings", "settings", null, off));
     }
 
     private static void profileLayer(List<EffectiveToolPolicy.Layer> layers, ToolPolicy.Profile profile, String path,

@@ -66,7 +66,44 @@ final class Args {
         throw new IllegalArgumentException(tool + ": \"" + name + "\" must be one of " + List.of(allowed) + ", got \"" + value + "\"");
     }
 
+    /** A string as given, empty allowed (file contents, replacement text); null when absent. */
+    String text(String name) {
+        Object value = values.get(name);
+        if (value == null) return null;
+        if (value instanceof String s) return s;
+        throw wrong(name, "a string", value);
+    }
+
+    /** A string that must be present, empty allowed. */
+    String requiredText(String name) {
+        String value = text(name);
+        if (value == null) throw new IllegalArgumentException(tool + ": \"" + name + "\" is required");
+        return value;
+    }
+
+    /** An array of objects, or null when absent. */
+    List<Map<String, Object>> objects(String name) {
+        Object value = values.get(name);
+        if (value == null) return null;
+        if (!(value instanceof List<?> list)) throw wrong(name, "an array of objects", value);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof Map<?, ?> map)) throw wrong(name + "[" + i + "]", "an object", list.get(i));
+            Map<String, Object> item = new java.util.LinkedHashMap<>();
+            map.forEach((k, v) -> item.put(String.valueOf(k), v));
+            out.add(item);
+        }
+        return out;
+    }
+
+    /** Whether the call named {@code name} at all. */
+    boolean has(String name) {
+        return values.get(name) != null;
+    }
+
     private IllegalArgumentException wrong(String name, String expected, Object value) {
-        return new IllegalArgumentException(tool + ": \"" + name + "\" must be " + expected + ", got " + value);
+        String shown = String.valueOf(value);
+        if (shown.length() > 80) shown = shown.substring(0, 80) + "…";
+        return new IllegalArgumentException(tool + ": \"" + name + "\" must be " + expected + ", got " + shown);
     }
 }

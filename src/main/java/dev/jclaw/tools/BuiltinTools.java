@@ -22,6 +22,11 @@ public final class BuiltinTools {
         add(new SessionsHistoryTool());
         add(new SessionsSendTool());
         add(new SessionsSpawnTool());
+        add(new LsTool());
+        add(new ReadTool());
+        add(new WriteTool());
+        add(new EditTool());
+        add(new ApplyPatchTool());
     }
 
     private void add(Tool tool) {
