@@ -92,12 +92,19 @@ public final class ToolPolicies {
         return resolve(config, agent, agent.model() == null ? null : agent.model().primary());
     }
 
-    /** Tools their own settings switch off: apply_patch off or limited to other models (checked on the run's model). */
+    /**
+     * Tools their own settings switch off: apply_patch off or limited to other models (checked on the run's
+     * model), web_fetch off, web_search without a usable provider.
+     */
     private static void settingsLayer(List<EffectiveToolPolicy.Layer> layers, JClawConfig config, ModelRef model) {
         List<EffectiveToolPolicy.Entry> off = new ArrayList<>();
         var applyPatch = config.tools().files().applyPatch();
         if (!applyPatch.enabled()) off.add(new EffectiveToolPolicy.Entry("apply_patch", "tools.exec.applyPatch.enabled"));
         else if (!applyPatch.allows(model)) off.add(new EffectiveToolPolicy.Entry("apply_patch", "tools.exec.applyPatch.allowModels"));
+        if (!config.tools().web().fetch().enabled()) off.add(new EffectiveToolPolicy.Entry("web_fetch", "tools.web.fetch.enabled"));
+        if (config.tools().web().search().provider() == null) {
+            off.add(new EffectiveToolPolicy.Entry("web_search", "tools.web.search (" + config.tools().web().search().unavailable() + ")"));
+        }
         if (!off.isEmpty()) layers.add(new EffectiveToolPolicy.Layer("the tools' own settings", "settings", null, off));
     }
 

@@ -27,6 +27,8 @@ public final class BuiltinTools {
         add(new WriteTool());
         add(new EditTool());
         add(new ApplyPatchTool());
+        add(new WebFetchTool());
+        add(new WebSearchTool());
     }
 
     private void add(Tool tool) {
