@@ -3,7 +3,6 @@ package dev.jclaw.workspace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -20,7 +18,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -79,7 +76,13 @@ final class HostWorkspace implements WorkspaceFs {
             if (attrs == null) throw new NoSuchFileException(at.shown());
             if (attrs.isDirectory()) throw new FileSystemException(at.shown(), null, "is a directory");
             if (!attrs.isRegularFile()) throw new PathRefusedException(at.shown() + " is not a regular file");
-            return Channels.newInputStream(open(at, StandardOpenOption.READ));
+            try {
+                // the file system's own stream (not a FileChannel's): reads of a large file cost what a plain Files.newInputStream costs
+                return confined ? Files.newInputStream(at.entry(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)
+                        : Files.newInputStream(at.entry(), StandardOpenOption.READ);
+            } catch (IOException e) {
+                throw rethrow(e, at.shown());
+            }
         }
     }
 
@@ -321,16 +324,6 @@ final class HostWorkspace implements WorkspaceFs {
         String target = kind == FileInfo.Kind.SYMLINK ? Files.readSymbolicLink(entry).toString() : null;
         return new FileInfo(name == null ? "/" : name.toString(), kind, kind == FileInfo.Kind.FILE ? attrs.size() : 0,
                 attrs.lastModifiedTime().toInstant(), target);
-    }
-
-    private FileChannel open(Located at, OpenOption option) throws IOException {
-        Set<OpenOption> options = new HashSet<>(Set.of(option));
-        if (confined) options.add(LinkOption.NOFOLLOW_LINKS);
-        try {
-            return FileChannel.open(at.entry(), options);
-        } catch (IOException e) {
-            throw rethrow(e, at.shown());
-        }
     }
 
     private static void copyPermissions(Path from, Path to) {
