@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 /** {@code jclaw bench <what>}: the benchmarks whose results docs/BENCHMARKS.md records. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark on this host.",
         subcommands = {BenchCommand.Spawn.class, BenchCommand.Sessions.class, BenchCommand.Mcp.class, BenchCommand.Agent.class,
-                BenchCommand.A2a.class, BenchCommand.Gateway.class})
+                BenchCommand.A2a.class, BenchCommand.Gateway.class, BenchCommand.Tools.class})
 final class BenchCommand {
 
     /** The server given, else the everything server scripts/test-fixtures.sh installs; null (after saying so) when neither. */
@@ -149,6 +149,24 @@ final class BenchCommand {
             if (command == null) return 2;
             System.err.printf("bench a2a: %d sends after %d warm-up, on %d cores%n", sends, warmup, Runtime.getRuntime().availableProcessors());
             A2aBenchmark.print(A2aBenchmark.run(command, sends, warmup, System.err), System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "tools", mixinStandardHelpOptions = true,
+            description = "The file tools on a 1 MB file (read, edit) and the confined workspace walk, against plain Java doing the same.")
+    static final class Tools implements Callable<Integer> {
+        @Option(names = "--iterations", defaultValue = "200", description = "Measured calls per comparison (default ${DEFAULT-VALUE}).")
+        int iterations;
+
+        @Option(names = "--warmup", defaultValue = "50", description = "Unmeasured calls first (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Override
+        public Integer call() throws Exception {
+            System.err.printf("bench tools: %d iterations after %d warm-up, on %d cores%n", iterations, warmup,
+                    Runtime.getRuntime().availableProcessors());
+            dev.jclaw.bench.ToolsBenchmark.print(dev.jclaw.bench.ToolsBenchmark.run(iterations, warmup, System.err), System.out);
             return 0;
         }
     }
