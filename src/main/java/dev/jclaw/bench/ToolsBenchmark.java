@@ -3,6 +3,7 @@ package dev.jclaw.bench;
 import dev.jclaw.config.AgentConfig;
 import dev.jclaw.config.ConfigLoader;
 import dev.jclaw.config.JClawConfig;
+import dev.jclaw.policy.ToolPolicies;
 import dev.jclaw.routing.SessionKey;
 import dev.jclaw.session.SessionReader;
 import dev.jclaw.tools.AgentServices;
@@ -58,7 +59,7 @@ public final class ToolsBenchmark {
                     dir.resolve("jclaw.json"), Map.of("HOME", dir.toString(), "JCLAW_STATE_DIR", dir.resolve("state").toString())).orElseThrow();
             AgentConfig agent = config.agent("bench").orElseThrow();
             Map<String, Tool> tools = new java.util.HashMap<>();
-            for (Tool tool : new BuiltinTools().allowedFor(config, agent)) tools.put(tool.name(), tool);
+            for (Tool tool : new BuiltinTools().allowedBy(ToolPolicies.resolve(config, agent))) tools.put(tool.name(), tool);
             ToolContext context = new ToolContext("bench", "bench", SessionKey.parse("agent:bench:main"), Instant.now().plusSeconds(3600),
                     new ConfigOnly(config));
             String path = "a/b/c/d/big.txt";

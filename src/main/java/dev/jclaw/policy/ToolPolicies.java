@@ -94,7 +94,8 @@ public final class ToolPolicies {
 
     /**
      * Tools their own settings switch off: apply_patch off or limited to other models (checked on the run's
-     * model), web_fetch off, web_search without a usable provider.
+     * model), web_fetch or web_search switched off. (web_search without a provider stays offered: its
+     * answer says what to configure.)
      */
     private static void settingsLayer(List<EffectiveToolPolicy.Layer> layers, JClawConfig config, ModelRef model) {
         List<EffectiveToolPolicy.Entry> off = new ArrayList<>();
@@ -102,9 +103,7 @@ public final class ToolPolicies {
         if (!applyPatch.enabled()) off.add(new EffectiveToolPolicy.Entry("apply_patch", "tools.exec.applyPatch.enabled"));
         else if (!applyPatch.allows(model)) off.add(new EffectiveToolPolicy.Entry("apply_patch", "tools.exec.applyPatch.allowModels"));
         if (!config.tools().web().fetch().enabled()) off.add(new EffectiveToolPolicy.Entry("web_fetch", "tools.web.fetch.enabled"));
-        if (config.tools().web().search().provider() == null) {
-            off.add(new EffectiveToolPolicy.Entry("web_search", "tools.web.search (" + config.tools().web().search().unavailable() + ")"));
-        }
+        if (!config.tools().web().search().enabled()) off.add(new EffectiveToolPolicy.Entry("web_search", "tools.web.search.enabled"));
         if (!off.isEmpty()) layers.add(new EffectiveToolPolicy.Layer("the tools' own settings", "settings", null, off));
     }
 

@@ -91,11 +91,23 @@ class WebToolsTest extends EngineTestSupport {
     }
 
     @Test
-    void withoutASearchProviderWebSearchIsNotOffered() throws Exception {
+    void withoutASearchProviderWebSearchSaysWhatToConfigureAndSwitchedOffItIsNotOffered() throws Exception {
         start("");
 
-        calls();
+        List<ScriptedRequest.ToolResult> results = calls(new Reply.Call("web_search", "{\"query\":\"otters\"}"));
 
-        assertThat(provider.requests().getFirst().toolNames()).contains("web_fetch").doesNotContain("web_search");
+        assertThat(results.getFirst().content()).startsWith("web_search is unavailable: no web_search provider is configured: "
+                + "set plugins.entries.brave.config.webSearch.apiKey (or BRAVE_API_KEY)");
+        engine.close();
+        engine = null;
+        engine("""
+                {
+                  models: { providers: { scripted: { api: "openai-completions", baseUrl: "${PROVIDER}", apiKey: "test" } } },
+                  tools: { web: { search: { enabled: false }, fetch: { enabled: false } } },
+                  agents: { list: [ { id: "main", model: "scripted/m1", workspace: "${DIR}/workspace" } ] },
+                }
+                """);
+        calls();
+        assertThat(provider.requests().getLast().toolNames()).contains("read").doesNotContain("web_search", "web_fetch");
     }
 }
