@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * How children are started on this host: the launch chain, probed once per JVM ({@link #probe}),
- * and the per-supervisor {@link Site} it opens. Every chain starts the child in a session of its
- * own, so its pid is also its process group id and one {@code kill(-pgid)} reaches the tree.
+ * and the per-supervisor {@link Site} it opens. Every chain starts the child as the leader of a
+ * process group of its own (see {@link PosixSpawn}), so one {@code kill(-pgid)} reaches the tree.
  *
  * @param userFlags for {@link LaunchChain#NAMESPACE_PER_CHILD}: how {@code unshare} maps the user
  */
@@ -168,8 +168,8 @@ record Launcher(LaunchChain chain, List<String> userFlags, String detail) {
         }
 
         /**
-         * Starts {@code argv} (whose program {@code program} is resolved to an absolute path) in a
-         * session of its own. A {@link NativeProcess} comes back unwatched: the caller, not the
+         * Starts {@code argv} (whose program {@code program} is resolved to an absolute path) as the
+         * leader of a process group of its own. A {@link NativeProcess} comes back unwatched: the caller, not the
          * spawner thread, starts its watch (see {@link PidNamespace}).
          */
         Process start(String program, List<String> argv, Map<String, String> env, Path cwd) throws IOException {

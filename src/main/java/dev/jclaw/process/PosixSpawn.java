@@ -26,9 +26,16 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * Why by hand: {@code ProcessBuilder.start()} creates the JDK's process-reaper thread on the calling
  * thread, and a thread that has entered a child PID namespace for its children cannot create threads
  * (the kernel refuses {@code CLONE_THREAD} there); so the supervisor could not start children
- * directly into its namespace. {@code posix_spawn} creates no thread, and it also starts the child in
- * a session of its own ({@code POSIX_SPAWN_SETSID}) without exec'ing {@code setsid} first, and execs
- * the program directly where the JDK execs its {@code jspawnhelper} first.
+ * directly into its namespace. {@code posix_spawn} creates no thread, it also makes the child lead a
+ * process group of its own without exec'ing {@code setsid} first, and it execs the program directly
+ * where the JDK execs its {@code jspawnhelper} first.
+ * <p>
+ * A new session ({@code POSIX_SPAWN_SETSID}) only when the gateway has a controlling terminal, so that
+ * no child can reach it (TIOCSTI, /dev/tty); otherwise a new process group in the gateway's
+ * terminal-less session ({@code POSIX_SPAWN_SETPGROUP}), which no child can give a terminal since
+ * only a session leader acquires one. Either way pid = pgid and one {@code kill(-pgid)} reaches the
+ * tree. Why not always a session: the exit of a session leader costs this kernel about 3 ms more
+ * than a group leader's (measured by a C program, docs/BENCHMARKS.md), paid by every stop.
  * <p>
  * The child gets: stdin, stdout and stderr on fresh pipes (or /dev/null), every other descriptor
  * closed ({@code closefrom(3)}), an empty signal mask and default dispositions for every signal, the
@@ -38,6 +45,7 @@ final class PosixSpawn {
     private static final int O_RDONLY = 0;
     private static final int O_RDWR = 2;
     private static final int O_CLOEXEC = 0x80000;
+    private static final short POSIX_SPAWN_SETPGROUP = 0x02;
     private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
     private static final short POSIX_SPAWN_SETSID = 0x80;
@@ -56,7 +64,7 @@ final class PosixSpawn {
 
     /** The linked glibc functions; absent when this libc lacks any of them (musl, glibc before 2.34). */
     private record Handles(MethodHandle spawn, MethodHandle attrInit, MethodHandle attrDestroy, MethodHandle attrSetFlags,
-                           MethodHandle attrSetSigMask, MethodHandle attrSetSigDefault, MethodHandle actionsInit,
+                           MethodHandle attrSetSigMask, MethodHandle attrSetSigDefault, MethodHandle attrSetPgroup, MethodHandle actionsInit,
                            MethodHandle actionsDestroy, MethodHandle addDup2, MethodHandle addOpen,
                            MethodHandle addChdir, MethodHandle addCloseFrom, MethodHandle sigEmpty, MethodHandle sigFill,
                            MethodHandle pipe2, MethodHandle close, MethodHandle strerror) {
@@ -70,6 +78,7 @@ final class PosixSpawn {
                         find("posix_spawnattr_setflags", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_SHORT)),
                         find("posix_spawnattr_setsigmask", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)),
                         find("posix_spawnattr_setsigdefault", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)),
+                        find("posix_spawnattr_setpgroup", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)),
                         find("posix_spawn_file_actions_init", ptr),
                         find("posix_spawn_file_actions_destroy", ptr),
                         find("posix_spawn_file_actions_adddup2", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT)),
@@ -117,14 +126,24 @@ final class PosixSpawn {
     /** Where the child's standard streams go. */
     enum Stdio { PIPES, NULL }
 
+    /** Whether children get sessions of their own: only when the gateway has a controlling terminal to keep from them. */
+    static final boolean NEW_SESSION = ProcScan.hasControllingTerminal();
+
     /**
-     * Spawns {@code program} with {@code argv} (argv[0] included) in a new session.
+     * Spawns {@code program} with {@code argv} (argv[0] included) as the leader of a new process group
+     * (and session, see {@link #NEW_SESSION}).
      *
      * @param program an absolute path: nothing searches PATH here
      * @throws IOException naming the program and the errno when the spawn or the exec fails
      */
     static NativeProcess spawn(String program, List<String> argv, Map<String, String> env, Path cwd, Stdio stdio)
             throws IOException {
+        return spawn(program, argv, env, cwd, stdio, NEW_SESSION);
+    }
+
+    /** As {@link #spawn(String, List, Map, Path, Stdio)}, choosing session or group explicitly (tests run both). */
+    static NativeProcess spawn(String program, List<String> argv, Map<String, String> env, Path cwd, Stdio stdio,
+                               boolean newSession) throws IOException {
         Handles h = HANDLES.orElseThrow(() -> new IOException("posix_spawn with closefrom is not available in this libc"));
         int[] in = null;
         int[] out = null;
@@ -139,8 +158,9 @@ final class PosixSpawn {
             check(h, (int) h.attrInit.invokeExact(attr), "posix_spawnattr_init");
             check(h, (int) h.actionsInit.invokeExact(actions), "posix_spawn_file_actions_init");
             try {
-                check(h, (int) h.attrSetFlags.invokeExact(attr,
-                        (short) (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)), "setflags");
+                short leader = newSession ? POSIX_SPAWN_SETSID : POSIX_SPAWN_SETPGROUP;
+                check(h, (int) h.attrSetFlags.invokeExact(attr, (short) (leader | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)), "setflags");
+                if (!newSession) check(h, (int) h.attrSetPgroup.invokeExact(attr, 0), "setpgroup");
                 check(h, (int) h.sigEmpty.invokeExact(sigs), "sigemptyset");
                 check(h, (int) h.attrSetSigMask.invokeExact(attr, sigs), "setsigmask");
                 check(h, (int) h.sigFill.invokeExact(sigs), "sigfillset");

@@ -40,6 +40,16 @@ final class ProcScan {
         }
     }
 
+    /** Whether this JVM has a controlling terminal ({@code tty_nr} of /proc/self/stat is not 0). */
+    static boolean hasControllingTerminal() {
+        try {
+            String line = Files.readString(PROC.resolve("self").resolve("stat"), StandardCharsets.ISO_8859_1);
+            return Integer.parseInt(line.substring(line.lastIndexOf(')') + 2).split(" ")[4]) != 0;
+        } catch (IOException | RuntimeException e) {
+            return true; // unknown: keep children off whatever terminal there may be
+        }
+    }
+
     static List<Stat> all(Predicate<Stat> filter) {
         List<Stat> result = new ArrayList<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, ProcScan::isPidDir)) {

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ul>
  * <li>Children exist only inside a {@link Cohort}, an owner scope whose close stops them all.</li>
  * <li>Every child is started by one long-lived platform thread ({@link Spawner}), wrapped in the
- * best {@link LaunchChain} this host supports, in a session of its own (pid = pgid), with
+ * best {@link LaunchChain} this host supports, leading a process group of its own (pid = pgid; a
+ * session of its own when the gateway has a terminal), with
  * {@code JCLAW_OWNER}, {@code JCLAW_COHORT} and {@code JCLAW_CHILD} in its environment.</li>
  * <li>A {@link ChildProcess} owns each tree and ends it by one bounded sequence.</li>
  * <li>The JVM is child subreaper ({@link Reaper}), so escaped grandchildren stay ours to kill and reap.</li>
